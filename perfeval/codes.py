@@ -1,0 +1,140 @@
+"""The finding catalogue as data: code -> severity, one-line title and message template per language.
+
+Templates are filled with str.format from a finding's params plus `entered`, `expected` and
+`indicator` rendered for people. Never rename a code once released; add new ones at the end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Finding, Severity
+from .numbers import fmt
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: dict[str, str]
+    message: dict[str, str]
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in [
+    Code("score-missing", E,
+         {"zh": "指标未填评分", "en": "an indicator has no score"},
+         {"zh": "未填评分（权重 {weight} 分）",
+          "en": "no score entered (weight {weight})"}),
+    Code("score-not-numeric", E,
+         {"zh": "评分不是数字", "en": "the score is text that is not a number"},
+         {"zh": "评分“{entered}”不是数字", "en": "score \"{entered}\" is not a number"}),
+    Code("score-out-of-range", E,
+         {"zh": "评分小于 0 或超过权重", "en": "score below 0 or above the weight"},
+         {"zh": "评分 {entered} 超出 0–{weight} 分的范围",
+          "en": "score {entered} is outside 0–{weight}"}),
+    Code("score-not-allowed", W,
+         {"zh": "评分不在评分标准列出的档次中", "en": "score is not one of the levels the standard allows"},
+         {"zh": "评分 {entered} 不在评分标准允许的分值 {allowed} 之中",
+          "en": "score {entered} is not one of the allowed scores {allowed}"}),
+    Code("formula-mismatch", E,
+         {"zh": "评分与按公式重算的结果不符", "en": "score differs from the one recomputed from the figures"},
+         {"zh": "按 {formula} 应得 {expected} 分，填报 {entered} 分",
+          "en": "{formula} gives {expected}, entered {entered}"}),
+    Code("inputs-missing", I,
+         {"zh": "缺少重算所需数据，未重算", "en": "a formula indicator could not be recomputed"},
+         {"zh": "未找到重算所需数据（{missing}），未核对公式",
+          "en": "figures not found ({missing}); formula not checked"}),
+    Code("stated-rate-mismatch", W,
+         {"zh": "文字中的比率与旁边的金额不符", "en": "a rate in the text does not follow from its amounts"},
+         {"zh": "文字写 {entered}，按 {formula} 应为 {expected}",
+          "en": "text states {entered}; {formula} gives {expected}"}),
+    Code("weight-sum-mismatch", E,
+         {"zh": "权重合计不符", "en": "weights do not add up"},
+         {"zh": "{scope}的权重合计为 {entered}，应为 {expected}",
+          "en": "weights of {scope} add to {entered}, expected {expected}"}),
+    Code("subtotal-mismatch", E,
+         {"zh": "小计不等于所属指标评分之和", "en": "a subtotal is not the sum of its indicators"},
+         {"zh": "{scope}小计填 {entered}，所属指标评分之和为 {expected}",
+          "en": "subtotal of {scope} is {entered}, its indicators add to {expected}"}),
+    Code("total-mismatch", E,
+         {"zh": "合计不等于各项评分之和", "en": "the total is not the sum of the scores"},
+         {"zh": "合计填 {entered} 分，各项评分之和为 {expected} 分",
+          "en": "total entered {entered}, the scores add to {expected}"}),
+    Code("total-rounded", I,
+         {"zh": "合计为各项评分之和按表内精度取整", "en": "the total is the sum rounded to the sheet's precision"},
+         {"zh": "各项评分之和为 {expected} 分，合计填 {entered} 分（四舍五入）",
+          "en": "the scores add to {expected}; total entered {entered} (rounded)"}),
+    Code("grade-mismatch", E,
+         {"zh": "评价等级与总分所在档次不符", "en": "the grade is not the band of the total"},
+         {"zh": "总分 {total} 分对应等级“{expected}”，填报“{entered}”",
+          "en": "a total of {total} is grade \"{expected}\", entered \"{entered}\""}),
+    Code("reason-missing", W,
+         {"zh": "有扣分但未写扣分理由", "en": "score below the weight and no reason given"},
+         {"zh": "评分 {entered} 低于权重 {weight} 分，但未写扣分理由",
+          "en": "score {entered} is below the weight {weight} but no reason is given"}),
+    Code("narrative-mismatch", W,
+         {"zh": "总体评价引用的数字与表内不符", "en": "the narrative quotes a figure that differs from the table"},
+         {"zh": "总体评价写 {entered}，表内为 {expected}",
+          "en": "the narrative states {entered}; the table has {expected}"}),
+    Code("unknown-indicator", W,
+         {"zh": "评分表中有评分规则未列出的指标", "en": "a row's indicator is not in the rubric"},
+         {"zh": "指标“{indicator}”不在评分规则 {rubric} 中",
+          "en": "indicator \"{indicator}\" is not in rubric {rubric}"}),
+    Code("indicator-absent", W,
+         {"zh": "评分规则中的指标在表中缺失", "en": "a rubric indicator has no row in the sheet"},
+         {"zh": "评分规则 {rubric} 的指标“{indicator}”在表中没有对应行",
+          "en": "rubric {rubric} indicator \"{indicator}\" has no row in the sheet"}),
+    Code("weight-mismatch", W,
+         {"zh": "指标权重与评分规则不一致", "en": "an indicator's weight differs from the rubric"},
+         {"zh": "权重填 {entered} 分，评分规则 {rubric} 为 {expected} 分",
+          "en": "weight entered {entered}, rubric {rubric} has {expected}"}),
+    Code("rubric-unmatched", I,
+         {"zh": "未匹配到评分规则，只做了结构核对", "en": "no rubric matched; only structural checks ran"},
+         {"zh": "未匹配到评分规则，公式与档次核对已跳过（可用 --rubric 指定）",
+          "en": "no rubric matched; formula and level checks skipped (use --rubric)"}),
+    Code("total-missing", E,
+         {"zh": "未填合计", "en": "the total is not entered"},
+         {"zh": "合计未填，各项评分之和为 {expected} 分",
+          "en": "no total entered; the scores add to {expected}"}),
+    Code("grade-missing", W,
+         {"zh": "未填评价等级", "en": "the grade is not entered"},
+         {"zh": "评价等级未填，总分 {total} 分对应“{expected}”",
+          "en": "no grade entered; a total of {total} is \"{expected}\""}),
+]}
+
+LANGS = ("zh", "en")
+
+
+def severity_of(code: str) -> Severity:
+    return CATALOGUE[code].severity
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def render(finding: Finding, lang: str = "zh") -> str:
+    """The finding's message in `lang`, filled from its fields and params."""
+    template = CATALOGUE[finding.code].message[lang]
+    values = {k: _show(v) for k, v in finding.params.items()}
+    values.update(entered=_show(finding.entered), expected=_show(finding.expected),
+                  indicator=finding.indicator or "")
+    if finding.working is not None:
+        values.setdefault("formula", finding.working.formula)
+    return template.format_map(_Blank(values))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def severity_label(severity: Severity, lang: str = "zh") -> str:
+    return {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+            "en": {"error": "error", "warning": "warning", "info": "info"}}[lang][severity.value]

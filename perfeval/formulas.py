@@ -1,0 +1,184 @@
+"""Just enough of Excel's formula language to evaluate the sums score sheets hold.
+
+Files written by programs other than Excel carry formulas without cached values; 合计 = SUM(G5:G34)
+must still be read as a number. Supported: numbers, cell references (with $ and a sheet prefix),
+ranges inside functions, + - * / and parentheses, SUM, ROUND, MIN, MAX, ABS. Anything else raises
+Unsupported, and the caller falls back to the cached value.
+"""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Callable
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+from .numbers import parse_number
+
+# resolver(sheet_or_None, "B3") -> value of that cell (a Decimal, a string, or None for blank)
+Resolver = Callable[[str | None, str], object]
+
+_TOKEN = re.compile(r"""
+    \s*(?:
+      (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)
+    | (?P<ref>(?:(?:'(?:[^']|'')+'|[^\s!'(),:+\-*/^&=<>"]+)!)?\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)
+    | (?P<func>[A-Za-z][A-Za-z0-9.]*)\(
+    | (?P<op>[-+*/(),])
+    )""", re.VERBOSE)
+
+
+class Unsupported(ValueError):
+    pass
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise Unsupported(text)
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+def _split_ref(ref: str) -> tuple[str | None, str]:
+    if "!" in ref:
+        sheet, cells = ref.rsplit("!", 1)
+        if sheet.startswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        return sheet, cells.replace("$", "")
+    return None, ref.replace("$", "")
+
+
+def _cells_of_range(cells: str) -> list[str]:
+    a, b = cells.split(":")
+    ma, mb = re.match(r"([A-Z]+)(\d+)", a.upper()), re.match(r"([A-Z]+)(\d+)", b.upper())
+    c1, c2 = sorted((column_index_from_string(ma[1]), column_index_from_string(mb[1])))
+    r1, r2 = sorted((int(ma[2]), int(mb[2])))
+    if (c2 - c1 + 1) * (r2 - r1 + 1) > 100_000:
+        raise Unsupported("range too large")
+    return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def evaluate(formula: str, resolve: Resolver) -> Decimal:
+    """Value of `=...`; blank cells count as 0, text inside SUM is skipped as Excel does."""
+    tokens = _tokens(formula.lstrip("="))
+    pos = 0
+
+    def peek() -> tuple[str, str] | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> tuple[str, str]:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise Unsupported(formula)
+        pos += 1
+        return tokens[pos - 1]
+
+    def number(value: object) -> Decimal:
+        if value is None or value == "":
+            return Decimal(0)
+        n = parse_number(value)
+        if n is None:
+            raise Unsupported(f"text in arithmetic: {value!r}")
+        return n
+
+    def values_of(ref: str) -> list[object]:
+        sheet, cells = _split_ref(ref)
+        if ":" in cells:
+            return [resolve(sheet, c) for c in _cells_of_range(cells)]
+        return [resolve(sheet, cells)]
+
+    def args() -> list[list[object]]:
+        out: list[list[object]] = []
+        if peek() == ("op", ")"):
+            take()
+            return out
+        while True:
+            tok = peek()
+            if tok and tok[0] == "ref" and ":" in tok[1]:
+                take()
+                out.append(values_of(tok[1]))
+            else:
+                out.append([expr()])
+            kind, text = take()
+            if text == ")":
+                return out
+            if text != ",":
+                raise Unsupported(formula)
+
+    def factor() -> Decimal:
+        kind, text = take()
+        if kind == "num":
+            return Decimal(text)
+        if kind == "ref":
+            if ":" in text:
+                raise Unsupported(formula)
+            return number(values_of(text)[0])
+        if kind == "op" and text == "(":
+            value = expr()
+            if take() != ("op", ")"):
+                raise Unsupported(formula)
+            return value
+        if kind == "op" and text in "+-":
+            value = factor()
+            return -value if text == "-" else value
+        if kind == "func":
+            return call(text.upper(), args())
+        raise Unsupported(formula)
+
+    def term() -> Decimal:
+        value = factor()
+        while peek() in (("op", "*"), ("op", "/")):
+            op = take()[1]
+            right = factor()
+            if op == "*":
+                value *= right
+            else:
+                if right == 0:
+                    raise Unsupported("division by zero")
+                value /= right
+        return value
+
+    def expr() -> Decimal:
+        value = term()
+        while peek() in (("op", "+"), ("op", "-")):
+            op = take()[1]
+            right = term()
+            value = value + right if op == "+" else value - right
+        return value
+
+    result = expr()
+    if pos != len(tokens):
+        raise Unsupported(formula)
+    return result
+
+
+def call(name: str, arguments: list[list[object]]) -> Decimal:
+    flat = [v for group in arguments for v in group]
+    if name == "SUM":
+        return sum((v if isinstance(v, Decimal) else parse_number(v) or Decimal(0)
+                    for v in flat if not (isinstance(v, str) and parse_number(v) is None)), Decimal(0))
+    if name in ("MIN", "MAX"):
+        numbers = [v if isinstance(v, Decimal) else parse_number(v) for v in flat]
+        numbers = [n for n in numbers if n is not None]
+        return (min if name == "MIN" else max)(numbers) if numbers else Decimal(0)
+    if name == "ABS" and len(flat) == 1:
+        return abs(_num(flat[0]))
+    if name == "ROUND" and len(flat) == 2:
+        places = int(_num(flat[1]))
+        try:
+            return _num(flat[0]).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise Unsupported("ROUND") from None
+    raise Unsupported(name)
+
+
+def _num(value: object) -> Decimal:
+    n = value if isinstance(value, Decimal) else parse_number(value)
+    if n is None:
+        raise Unsupported(repr(value))
+    return n

@@ -1,0 +1,168 @@
+"""Frozen records shared by every step: what was read, what was recomputed, what was found."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of text read from the sheet and the cell it came from."""
+    value: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Project:
+    unit: str | None = None
+    code: str | None = None
+    name: str | None = None
+    budget: Decimal | None = None
+    budget_cell: str | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    """A number as entered: raw is what the cell held, value its reading (None when not a number)."""
+    raw: object
+    value: Decimal | None
+    cell: str
+
+    @property
+    def missing(self) -> bool:
+        return self.raw is None or (isinstance(self.raw, str) and not self.raw.strip())
+
+    @property
+    def places(self) -> int:
+        """Decimal places the number was entered with (81 -> 0, 80.9 -> 1)."""
+        if self.value is None:
+            return 0
+        return max(0, -self.value.as_tuple().exponent)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    row: int
+    level1: str | None          # label as it stands on the row (merged / repeated / filled down)
+    level2: str | None
+    name: str                   # 三级指标 with whitespace removed, as written
+    weight: Score
+    score: Score
+    reason: Text | None
+    standard: str = ""
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    """A row that states the entered sum of a level-1 or level-2 group."""
+    level: int                  # 1 or 2
+    name: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class Sheet:
+    path: str
+    sheet: str
+    title: str | None
+    project: Project
+    rows: tuple[IndicatorRow, ...]
+    subtotals: tuple[Subtotal, ...] = ()
+    level_weights: tuple[tuple[int, str, Decimal], ...] = ()   # (level, name, weight) from labels
+    total: Score | None = None
+    total_weight: Score | None = None
+    grade: Text | None = None
+    grade_standard: Text | None = None
+    bands: tuple[Band, ...] = ()
+    narrative: tuple[tuple[str, Text], ...] = ()    # (label, text): 总体评价, 存在问题, ...
+    basic_data: tuple[tuple[str, object, str], ...] = ()   # 基础数据 rows: (name, raw value, cell)
+
+    def narrative_text(self, label: str) -> Text | None:
+        return dict(self.narrative).get(label)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number used in a recomputation and where it came from."""
+    name: str
+    value: Decimal
+    source: str                 # "基础数据!B3", "表头 预算金额 I3"
+
+
+@dataclass(frozen=True)
+class Working:
+    """How a score was recomputed: the arithmetic written out and the figures it used."""
+    formula: str                # "413.905 / 444.205 × 2"
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """The recomputation of one formula indicator."""
+    indicator: str
+    weight: Decimal             # effective weight (after a weight transfer)
+    expected: Decimal | None    # None when figures are missing
+    working: Working | None = None
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    sheet: str | None = None
+    cell: str | None = None
+    indicator: str | None = None
+    entered: object = None
+    expected: object = None
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+    working: Working | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One level-3 row after recomputation, placed in the rubric's tree when there is one."""
+    level1: str | None
+    level2: str | None
+    name: str                   # rubric spelling when matched, else as written
+    weight: Decimal | None
+    entered: Decimal | None
+    recomputed: Decimal | None  # the recomputed score, else the entered one
+    cell: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    status: str                 # ok | flagged | unreadable | skipped
+    error: str | None = None
+    sheet: str | None = None
+    rubric: str | None = None
+    project: Project = Project()
+    total_entered: Decimal | None = None
+    total_recomputed: Decimal | None = None
+    grade_entered: str | None = None
+    grade_recomputed: str | None = None
+    findings: tuple[Finding, ...] = ()
+    indicators: tuple[IndicatorResult, ...] = ()
+    output: str | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)

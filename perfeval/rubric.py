@@ -1,0 +1,250 @@
+"""Rubric files (templates/rubrics/*.toml): loading, validation, and matching a sheet to one."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .model import Band
+from .numbers import normalize_text
+
+KINDS = {"levels", "discretionary", "rate", "tiers", "floor_rate", "deduct_per_step",
+         "not_exceed", "satisfaction", "items"}
+FORMULA_KINDS = KINDS - {"levels", "discretionary"}
+MEASURES = ("input", "ratio", "saving")
+# indicator keys that name an input (a literal number is allowed where marked)
+_INPUT_KEYS = {"expected": False, "baseline": True, "limit": False,
+               "zero_unless": False, "transfer_when_zero": False}
+
+
+def templates_dir() -> Path:
+    """templates/ inside an installed package, or beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("templates/ not found next to the perfeval package")
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used; the message names the file and the indicator."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    level1: str
+    level2: str
+    weight: Decimal
+    kind: str
+    spec: dict = field(compare=False, hash=False)   # the rule's own keys, as in the file
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_formula(self) -> bool:
+        return self.kind in FORMULA_KINDS
+
+
+@dataclass(frozen=True)
+class Group:
+    level: int
+    name: str
+    weight: Decimal
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    unit: str = ""
+    aliases: tuple[str, ...] = ()
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    title: str
+    path: str
+    match_titles: tuple[str, ...]
+    tolerance: Decimal
+    bands: tuple[Band, ...]
+    inputs: dict[str, Input] = field(hash=False)
+    groups: tuple[Group, ...]
+    indicators: tuple[Indicator, ...]
+
+    def find(self, written: str) -> Indicator | None:
+        """The indicator a name on the sheet stands for (whitespace and aliases forgiven)."""
+        return self._names.get(normalize_text(written))
+
+    @property
+    def _names(self) -> dict[str, Indicator]:
+        names = self.__dict__.get("_names_cache")
+        if names is None:
+            names = {}
+            for ind in self.indicators:
+                for n in (ind.name, *ind.aliases):
+                    names[normalize_text(n)] = ind
+            object.__setattr__(self, "_names_cache", names)
+        return names
+
+    def input_named(self, written: str) -> Input | None:
+        key = normalize_text(written)
+        for inp in self.inputs.values():
+            if key in (normalize_text(n) for n in (inp.name, *inp.aliases)):
+                return inp
+        return None
+
+    def group(self, level: int, name: str) -> Group | None:
+        for g in self.groups:
+            if g.level == level and g.name == name:
+                return g
+        return None
+
+
+def _decimal(value: object, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise RubricError(f"{where}: “{value}” 不是数字 (not a number)") from None
+
+
+def _measure_inputs(value: object, where: str) -> list[str]:
+    options = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for option in options:
+        if not isinstance(option, dict) or len(option) != 1 or next(iter(option)) not in MEASURES:
+            raise RubricError(f"{where}: value 须为 {{input|ratio|saving = ...}} 之一 (bad value {option!r})")
+        (how, args), = option.items()
+        names.extend([args] if how == "input" else list(args))
+    return names
+
+
+def load(path: str | Path) -> Rubric:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RubricError(f"{path}: 无法读取评分规则文件 (cannot read rubric): {exc}") from None
+    where = str(path)
+    for key in ("id", "level1", "grade"):
+        if key not in data:
+            raise RubricError(f"{where}: 缺少 “{key}” (missing key)")
+    inputs = {name: Input(name, spec.get("unit", ""), tuple(spec.get("aliases", ())), spec.get("default"))
+              for name, spec in data.get("input", {}).items()}
+    for inp in inputs.values():
+        if inp.default and inp.default not in inputs:
+            raise RubricError(f"{where}: 输入 {inp.name} 的 default “{inp.default}” 未定义 (unknown input)")
+
+    groups: list[Group] = []
+    indicators: list[Indicator] = []
+    total = Decimal(0)
+    for l1 in data["level1"]:
+        w1 = _decimal(l1.get("weight"), f"{where} [{l1.get('name')}] weight")
+        groups.append(Group(1, l1["name"], w1, None))
+        total += w1
+        sum1 = Decimal(0)
+        for l2 in l1.get("level2", []):
+            w2 = _decimal(l2.get("weight"), f"{where} [{l2.get('name')}] weight")
+            groups.append(Group(2, l2["name"], w2, l1["name"]))
+            sum1 += w2
+            sum2 = Decimal(0)
+            for spec in l2.get("indicator", []):
+                indicators.append(_indicator(spec, l1["name"], l2["name"], inputs, where))
+                sum2 += indicators[-1].weight
+            if sum2 != w2:
+                raise RubricError(f"{where} [{l2['name']}]: 三级指标权重合计 {sum2} ≠ {w2} (weights do not add up)")
+        if sum1 != w1:
+            raise RubricError(f"{where} [{l1['name']}]: 二级指标权重合计 {sum1} ≠ {w1} (weights do not add up)")
+    if total != 100:
+        raise RubricError(f"{where}: 一级指标权重合计 {total} ≠ 100 (weights do not add up)")
+    names = [i.name for i in indicators]
+    for ind in indicators:
+        target = ind.spec.get("transfer_to")
+        if target and target not in names:
+            raise RubricError(f"{where} [{ind.name}]: transfer_to “{target}” 不是本规则的指标 (unknown indicator)")
+    bands = tuple(sorted((Band(g["name"], _decimal(g["min"], f"{where} grade")) for g in data["grade"]),
+                         key=lambda b: b.min, reverse=True))
+    return Rubric(
+        id=data["id"], title=data.get("title", data["id"]), path=str(path),
+        match_titles=tuple(data.get("match_titles", [])),
+        tolerance=_decimal(data.get("tolerance", "0.005"), f"{where} tolerance"),
+        bands=bands, inputs=inputs, groups=tuple(groups), indicators=tuple(indicators))
+
+
+def _indicator(spec: dict, level1: str, level2: str, inputs: dict, where: str) -> Indicator:
+    name = spec.get("name")
+    here = f"{where} [{name}]"
+    if not name:
+        raise RubricError(f"{where} [{level2}]: 指标缺少 name (indicator without a name)")
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise RubricError(f"{here}: 未知的规则类型 kind = “{kind}” (unknown rule kind; one of {sorted(KINDS)})")
+    weight = _decimal(spec.get("weight"), f"{here} weight")
+    used: list[str] = []
+    if kind in FORMULA_KINDS - {"items"}:
+        if "value" not in spec:
+            raise RubricError(f"{here}: 规则 {kind} 需要 value (missing value)")
+        used += _measure_inputs(spec["value"], here)
+    for key, literal_ok in _INPUT_KEYS.items():
+        if key in spec:
+            ref = str(spec[key])
+            if not (literal_ok and _is_number(ref)):
+                used.append(ref)
+    used += list(spec.get("items", []))
+    if kind == "items" and not spec.get("items"):
+        raise RubricError(f"{here}: 规则 items 需要 items 列表 (missing items)")
+    if kind == "tiers" and not spec.get("tiers"):
+        raise RubricError(f"{here}: 规则 tiers 需要 tiers 列表 (missing tiers)")
+    if kind == "levels" and not spec.get("allowed"):
+        raise RubricError(f"{here}: 规则 levels 需要 allowed 列表 (missing allowed)")
+    if kind == "deduct_per_step":
+        for key in ("step", "points", "direction"):
+            if key not in spec:
+                raise RubricError(f"{here}: 规则 deduct_per_step 需要 {key} (missing {key})")
+    for ref in used:
+        if ref not in inputs:
+            raise RubricError(f"{here}: 输入名 “{ref}” 未在 [input] 中定义 (missing input name)")
+    return Indicator(name, level1, level2, weight, kind, spec, tuple(spec.get("aliases", ())))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+        return True
+    except InvalidOperation:
+        return False
+
+
+def builtin() -> list[Rubric]:
+    return [load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml"))]
+
+
+def resolve(choice: str) -> Rubric:
+    """--rubric ID|FILE."""
+    path = Path(choice)
+    if path.suffix == ".toml" and path.exists():
+        return load(path)
+    for rubric in builtin():
+        if rubric.id == choice:
+            return rubric
+    known = ", ".join(r.id for r in builtin())
+    raise RubricError(f"未找到评分规则 “{choice}”（可用：{known}，或给出 .toml 文件路径）")
+
+
+def match(title: str | None, names: list[str], rubrics: list[Rubric]) -> Rubric | None:
+    """The rubric whose title the sheet carries and whose indicators it mostly uses.
+
+    A title match needs a third of the sheet's indicator names; without one, three quarters.
+    """
+    best, best_share = None, Decimal(0)
+    if not names:
+        return None
+    wanted_title = normalize_text(title or "")
+    for rubric in rubrics:
+        share = Decimal(sum(1 for n in names if rubric.find(n))) / len(names)
+        titled = any(normalize_text(t) in wanted_title for t in rubric.match_titles)
+        if share >= (Decimal("0.34") if titled else Decimal("0.75")) and share > best_share:
+            best, best_share = rubric, share
+    return best
