@@ -85,7 +85,7 @@ class Sheet:
     project: Project
     rows: tuple[IndicatorRow, ...]
     subtotals: tuple[Subtotal, ...] = ()
-    level_weights: tuple[tuple[int, str, Decimal], ...] = ()   # (level, name, weight) from labels
+    level_weights: tuple[tuple[int, str, Decimal, str], ...] = ()   # (level, name, weight, cell) from labels
     total: Score | None = None
     total_weight: Score | None = None
     grade: Text | None = None

@@ -274,7 +274,7 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
     cols = header.cols
     rows: list[IndicatorRow] = []
     subtotals: list[Subtotal] = []
-    level_weights: list[tuple[int, str, Decimal]] = []
+    level_weights: list[tuple[int, str, Decimal, str]] = []
     current = {1: None, 2: None}
     footer_row = len(grid) + 1
 
@@ -306,7 +306,7 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
                     current[2] = None
                 current[level] = name
                 if weight is not None:
-                    level_weights.append((level, name, weight))
+                    level_weights.append((level, name, weight, ref(r, cols[f"level{level}"])))
         name = normalize_text(cell_text(r, "level3"))
         weight, score = score_at(r, "weight"), score_at(r, "score")
         level2_text = normalize_text(cell_text(r, "level2"))
@@ -330,11 +330,11 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
     return _with_footer(sheet, grids, title, footer_row, cols)
 
 
-def _first_weights(items: list[tuple[int, str, Decimal]]) -> tuple[tuple[int, str, Decimal], ...]:
-    seen: dict[tuple[int, str], Decimal] = {}
-    for level, name, weight in items:
-        seen.setdefault((level, name), weight)
-    return tuple((level, name, w) for (level, name), w in seen.items())
+def _first_weights(items: list[tuple[int, str, Decimal, str]]) -> tuple[tuple[int, str, Decimal, str], ...]:
+    seen: dict[tuple[int, str], tuple[int, str, Decimal, str]] = {}
+    for item in items:
+        seen.setdefault(item[:2], item)
+    return tuple(seen.values())
 
 
 def _title(grid: list[tuple], header_row: int) -> str | None:

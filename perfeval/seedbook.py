@@ -68,6 +68,8 @@ def _pages(layout: Layout) -> list[list[dict]]:
     for row in rows:
         level1, level2 = row["level1"] or level1, row["level2"] or level2
         l1, l2 = _TREE.get(row["name"], (level1, level2))
+        if l2.startswith("产出成本"):
+            l1 = "产出(30)"
         out.append(dict(row, level1=l1, level2=l2))
     order = ["决策", "过程", "产出", "效益"]
     out.sort(key=lambda r: order.index(r["level1"].replace(" ", "")[:2]))
