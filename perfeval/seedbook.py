@@ -128,6 +128,8 @@ class Changes:
     project: dict = field(default_factory=dict)
     title: str | None = None
     drop: tuple = ()                                 # indicators (as written) left out
+    extra: list = field(default_factory=list)        # rows added at the end: dicts like seed rows
+    subtotals: dict = field(default_factory=dict)    # level-1 name -> value typed over its =SUM
 
 
 def build(path: str | Path, changes: Changes | None = None, layout: Layout | str = "seed",
@@ -178,7 +180,12 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
     r = header_band(r)
     data_rows: list[tuple[int, dict]] = []
     index = 0
-    for p, page in enumerate(_pages(layout)):
+    pages = _pages(layout)
+    if changes.extra:
+        last = pages[-1][-1]
+        pages[-1] = pages[-1] + [dict({"level1": last["level1"], "level2": last["level2"], "description": "",
+                                       "standard": "", "reason": ""}, **row) for row in changes.extra]
+    for p, page in enumerate(pages):
         if p and layout.page_headers:
             r = header_band(r + 1)
         rows = [row for row in page if row["name"] not in changes.drop]
@@ -219,8 +226,9 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
             if layout.subtotals and (nxt is None or (nxt["level1"] and nxt["level1"] != row["level1"])):
                 put(r, col["level2"], "小计")
                 cells = group_rows[carried["level1"]]
-                put(r, col["score"], f"=SUM({get_column_letter(col['score'])}{cells[0]}:"
-                                     f"{get_column_letter(col['score'])}{cells[-1]})")
+                group = carried["level1"].replace("（", "(").split("(")[0].strip()
+                put(r, col["score"], changes.subtotals.get(group, f"=SUM({get_column_letter(col['score'])}{cells[0]}:"
+                                     f"{get_column_letter(col['score'])}{cells[-1]})"))
                 r += 1
         if layout.levels == "merged":
             for key in ("level1", "level2"):
@@ -234,8 +242,9 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
     sc = get_column_letter(col["score"])
     if layout.total_formula:
         scored = [row_r for row_r, _ in data_rows]
-        put(r, col["score"], f"=SUM({sc}{scored[0]}:{sc}{scored[-1]})" if not layout.subtotals else
-            "=" + "+".join(f"{sc}{x}" for x in scored))
+        added = f"SUM({sc}{scored[0]}:{sc}{scored[-1]})" if not layout.subtotals else \
+            "+".join(f"{sc}{x}" for x in scored)
+        put(r, col["score"], f"=ROUND({added},0)")      # the seed rounds its 合计 to whole points
     else:
         put(r, col["score"], _score_value(changes.total, layout, 0) if isinstance(changes.total, str)
             else changes.total)

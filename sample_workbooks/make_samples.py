@@ -1,0 +1,44 @@
+"""Rebuild the sample workbooks: python sample_workbooks/make_samples.py
+
+Every file is the seed sheet (中山市金审工程二期项目) built by perfeval.seedbook, some with planted
+errors, so a new user sees every kind of finding at once.
+"""
+from pathlib import Path
+
+from perfeval.seedbook import Changes, build, variant
+
+HERE = Path(__file__).parent
+
+# The figures behind the seed's formula indicators, as an evaluator would list them.
+SEED_FIGURES = [
+    ("实际支出资金", 413.905), ("实际到位资金", 444.205), ("计划成本", 460), ("实际成本", 444.205),
+    ("计划硬件采购数量", 12), ("实际硬件采购数量", 12), ("计划软件采购数量", 5), ("实际软件采购数量", 5),
+    ("计划系统开发数量", 5), ("实际系统开发数量", 5), ("计划开发系统数量", 5), ("系统上线运行数量", 5),
+    ("系统功能实现率", "100%"), ("系统正常运行率", "99.5%"), ("预期正常运行率", "99%"),
+    ("等保测评备案证明", "是"), ("预期等保等级", 3), ("实际等保等级", 3),
+    ("计划工期", 1), ("实际工期", 31), ("超时响应次数", 0), ("预算调整幅度", "0%"),
+    ("满意度", "96%"), ("政策制度可持续", 1), ("人员机构可持续", 1), ("管理机制可持续", 1),
+    ("资金投入可持续", 1), ("项目寿命环境可持续", 0),
+]
+
+
+def main() -> None:
+    # 1. the seed as it was filed: 绩效指标明确性 2/4 with no reason, 合计 81 over a sum of 80.86
+    build(HERE / "01_金审工程二期_原表.xlsx")
+    # 2. scores typed wrong: above the weight, not an allowed level, text, blank; total and grade off
+    build(HERE / "02_评分错误示例.xlsx", Changes(
+        scores={"立项依据充分性": 4, "绩效目标合理性": 2.5, "实施规 范性": "满分", "系统上线完成率": None},
+        total=83, grade="优"), layout="fullwidth")
+    # 3. structure wrong: a weight changed, an indicator dropped, a foreign one added, subtotals off
+    build(HERE / "03_结构错误示例.xlsx", Changes(
+        weights={"预算编制科学性": 4}, drop=("预算超支",), subtotals={"过程": 20},
+        extra=[{"name": "数据共享开放度", "weight": "2", "score": "2"}], total=81.86, grade="中"),
+        layout=variant("formulas", total_formula=False))
+    # 4. a 基础数据 sheet: 预算执行率 entered 1.95 where 413.905/444.205 × 2 = 1.86, the rest agrees
+    build(HERE / "04_基础数据核算示例.xlsx", Changes(
+        scores={"预算执行率": 1.95}, reasons={"可持续发展": "项目寿命、环境可持续性不足。"},
+        basic_data=SEED_FIGURES, total=80.95), layout="repeated")
+
+
+if __name__ == "__main__":
+    main()
