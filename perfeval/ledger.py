@@ -1,0 +1,204 @@
+"""OUTBOX/perfeval.db: every processed file, its result, every indicator and finding (SQLite).
+
+A file is known by the SHA-256 of its content. The same content is not processed again unless the
+tool version or the rubrics changed (the `key`), or the caller forces it. The schema carries its
+version in `PRAGMA user_version` and migrates forward; rows round-trip to FileResult exactly
+(Decimals are stored as text).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from . import __version__
+from .model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
+from .rubric import templates_dir
+
+MIGRATIONS: list[str] = [
+    # 1: checks, their indicators and findings
+    """
+    CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        path TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        rubric_key TEXT NOT NULL,
+        rubric TEXT, status TEXT NOT NULL, error TEXT, sheet TEXT,
+        unit TEXT, code TEXT, name TEXT, budget TEXT, budget_cell TEXT,
+        total_entered TEXT, total_recomputed TEXT, grade_entered TEXT, grade_recomputed TEXT,
+        output TEXT
+    );
+    CREATE INDEX checks_key ON checks (sha256, tool_version, rubric_key);
+    CREATE INDEX checks_path ON checks (path);
+    CREATE TABLE indicators (
+        check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        level1 TEXT, level2 TEXT, name TEXT NOT NULL,
+        weight TEXT, entered TEXT, recomputed TEXT, cell TEXT
+    );
+    CREATE INDEX indicators_check ON indicators (check_id);
+    CREATE TABLE findings (
+        check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        code TEXT NOT NULL, severity TEXT NOT NULL, sheet TEXT, cell TEXT, indicator TEXT,
+        entered TEXT, expected TEXT, data TEXT NOT NULL
+    );
+    CREATE INDEX findings_check ON findings (check_id);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def rubric_key(choice: str | None) -> str:
+    """What the result depends on besides the file: the rubric choice and every rubric's content."""
+    digest = hashlib.sha256((choice or "auto").encode())
+    paths = sorted((templates_dir() / "rubrics").glob("*.toml"))
+    if choice and Path(choice).suffix == ".toml" and Path(choice).exists():
+        paths.append(Path(choice))
+    for p in paths:
+        digest.update(p.name.encode() + b"\0" + p.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _pack(value: object) -> object:
+    """JSON-safe, with Decimals tagged so they come back as Decimals."""
+    if isinstance(value, Decimal):
+        return {"$d": str(value)}
+    if isinstance(value, dict):
+        return {k: _pack(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_pack(v) for v in value]
+    return value
+
+
+def _unpack(value: object) -> object:
+    if isinstance(value, dict):
+        if set(value) == {"$d"}:
+            return Decimal(value["$d"])
+        return {k: _unpack(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unpack(v) for v in value]
+    return value
+
+
+def _finding_data(f: Finding) -> str:
+    working = None
+    if f.working is not None:
+        working = {"formula": f.working.formula,
+                   "figures": [[x.name, x.value, x.source] for x in f.working.figures]}
+    return json.dumps(_pack({"entered": f.entered, "expected": f.expected, "params": f.params,
+                             "working": working}), ensure_ascii=False)
+
+
+def _finding(row: sqlite3.Row) -> Finding:
+    data = _unpack(json.loads(row["data"]))
+    working = None
+    if data["working"] is not None:
+        working = Working(data["working"]["formula"],
+                          tuple(Figure(n, v, s) for n, v, s in data["working"]["figures"]))
+    return Finding(row["code"], Severity(row["severity"]), row["sheet"], row["cell"], row["indicator"],
+                   data["entered"], data["expected"], data["params"], working)
+
+
+class Ledger:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path} 由更新版本的 perfeval 创建（结构版本 {version}），请升级 perfeval")
+        for number in range(version, SCHEMA_VERSION):
+            with self.db:
+                self.db.executescript(MIGRATIONS[number])
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def done(self, sha256: str, key: str, version: str = __version__) -> FileResult | None:
+        """The latest result for this content under this tool version and rubric key, if any."""
+        row = self.db.execute(
+            "SELECT * FROM checks WHERE sha256 = ? AND tool_version = ? AND rubric_key = ? "
+            "ORDER BY id DESC LIMIT 1", (sha256, version, key)).fetchone()
+        return self._result(row) if row else None
+
+    def record(self, sha256: str, key: str, result: FileResult, checked_at: datetime | None = None,
+               version: str = __version__) -> int:
+        """Store one result in one transaction: all of it or none of it."""
+        checked_at = checked_at or datetime.now(timezone.utc)
+        p = result.project
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
+                " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
+                " grade_recomputed, output) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
+                 result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
+                 _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
+                 result.grade_recomputed, result.output))
+            check_id = cur.lastrowid
+            self.db.executemany(
+                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?)",
+                [(check_id, i, x.level1, x.level2, x.name, _dec(x.weight), _dec(x.entered), _dec(x.recomputed),
+                  x.cell) for i, x in enumerate(result.indicators)])
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(check_id, i, f.code, f.severity.value, f.sheet, f.cell, f.indicator,
+                  str(f.entered) if f.entered is not None else None,
+                  str(f.expected) if f.expected is not None else None, _finding_data(f))
+                 for i, f in enumerate(result.findings)])
+        return check_id
+
+    def results(self) -> list[FileResult]:
+        """The latest result of every path ever checked, in path order."""
+        rows = self.db.execute(
+            "SELECT * FROM checks WHERE id IN (SELECT MAX(id) FROM checks GROUP BY path) ORDER BY path").fetchall()
+        return [self._result(r) for r in rows]
+
+    def _result(self, row: sqlite3.Row) -> FileResult:
+        indicators = tuple(
+            IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
+                            _undec(r["recomputed"]), r["cell"])
+            for r in self.db.execute("SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],)))
+        findings = tuple(_finding(r) for r in self.db.execute(
+            "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
+        return FileResult(
+            path=row["path"], status=row["status"], error=row["error"], sheet=row["sheet"], rubric=row["rubric"],
+            project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
+            total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
+            grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
+            findings=findings, indicators=indicators, output=row["output"])
