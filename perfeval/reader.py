@@ -171,6 +171,20 @@ def _original(path: Path, load_warnings: tuple[str, ...]) -> fidelity.Original:
 
 # ---- cell values ---------------------------------------------------------------------------------
 
+class Literal(str):
+    """Text stored as text that merely begins with '=' (`=HYPERLINK(...)` typed as a 扣分理由): never
+    evaluated as a formula."""
+
+
+def _cell_value(cell) -> object:
+    value = cell.value
+    if isinstance(value, CellRichText):
+        return str(value)
+    if cell.data_type == "s" and isinstance(value, str) and value.startswith("="):
+        return Literal(value)
+    return value
+
+
 class _Grids:
     """Values of every sheet as lists of rows; formulas are evaluated, else their cached values used."""
 
@@ -185,9 +199,9 @@ class _Grids:
             ws = self.wb[title]
             if ws.max_row * ws.max_column > 2_000_000:
                 raise Unreadable(f"工作表“{title}”过大（{ws.max_row} 行 × {ws.max_column} 列）")
-            self._grids[title] = [tuple(str(v) if isinstance(v, CellRichText) else v for v in r)
+            self._grids[title] = [tuple(_cell_value(c) for c in r)
                                   for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                                        max_col=ws.max_column, values_only=True)]
+                                                        max_col=ws.max_column)]
         return self._grids[title]
 
     def raw(self, title: str, row: int, col: int) -> object:
@@ -199,7 +213,7 @@ class _Grids:
     def value(self, title: str, row: int, col: int) -> object:
         """The cell's value; a formula is evaluated (sums) or read from its cached value."""
         raw = self.raw(title, row, col)
-        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1:
+        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1 and not isinstance(raw, Literal):
             return self._formula(title, row, col, raw)
         if raw is not None and not isinstance(raw, (str, int, float, bool, Decimal)):
             return self._cached_value(title, row, col)       # array formulas, dates
