@@ -22,7 +22,8 @@ from .codes import CATALOGUE, label, render, severity_label, show
 from .model import FileResult, Finding, IndicatorResult, Severity
 from .reader import Opened
 from .recompute import Recomputation
-from .xlsxout import BOLD, FILLS, HEADER_FILL, WRAP, finish_table, link, put, save_atomically, table
+from .xlsxout import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
+                      save_atomically, table)
 
 TITLE = Font(bold=True, size=14)
 MARKED = (Severity.ERROR, Severity.WARNING)     # info findings leave the sheet unmarked
@@ -220,8 +221,9 @@ def _findings_sheet(ws: Worksheet, findings: list[Finding], anchors: dict, level
 
 def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, original: fidelity.Original,
                    kept: dict[str, int], path: Path, lang: str, checked_at: datetime) -> None:
-    for col, width in zip("ABCDEF", (16, 34, 10, 12, 12, 12)):
+    for col, width in zip("ABCDEF", (22, 34, 10, 12, 12, 12)):
         ws.column_dimensions[col].width = width
+    fit_to_width(ws)
     put(ws, 1, 1, label("sum.title", lang), font=TITLE)
     project = result.project
     rubric = f"{rc.rubric.id}（{rc.rubric.title}）" if rc.rubric else label("sum.no_rubric", lang)
@@ -246,7 +248,7 @@ def _pairs(ws: Worksheet, row: int, pairs: list[tuple[str, object]]) -> int:
     """Label | value rows (the value spans the table's width); returns the next free row."""
     for key, value in pairs:
         put(ws, row, 1, key, font=BOLD, alignment=WRAP)
-        put(ws, row, 2, value if value is not None else "—", alignment=WRAP)
+        put(ws, row, 2, value if value is not None else "—", alignment=LEFT)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
         if isinstance(value, str) and "\n" in value:
             ws.row_dimensions[row].height = 15 * (value.count("\n") + 1) + 4

@@ -24,6 +24,7 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 LINK = Font(color="0563C1", underline="single")
 WRAP = Alignment(wrap_text=True, vertical="top")
+LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
 
 def put(ws: Worksheet, row: int, col: int, value: object, **style: object) -> Cell:
@@ -49,9 +50,20 @@ def table(ws: Worksheet, row: int, headers: list[str], widths: list[float]) -> N
 
 
 def finish_table(ws: Worksheet, header_row: int, columns: int) -> None:
-    """Freeze the header and put an autofilter over the filled table."""
+    """Freeze the header, put an autofilter over the filled table, print it landscape with the header
+    on every page."""
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{max(ws.max_row, header_row + 1)}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    fit_to_width(ws, landscape=True)
+
+
+def fit_to_width(ws: Worksheet, landscape: bool = False) -> None:
+    """Print one page wide, as many pages tall as it takes."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def location(sheet: str, coordinate: str) -> str:
