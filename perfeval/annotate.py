@@ -78,8 +78,7 @@ def _tags(group: list[Path]) -> dict[Path, str]:
 
 # ---- the copy ------------------------------------------------------------------------------------
 
-def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lang: str = "zh",
-          checked_at: datetime | None = None) -> Path:
+def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lang: str = "zh") -> Path:
     """Annotate `opened.workbook` in place and save it as `path`."""
     wb = opened.workbook
     original = opened.original or fidelity.Original("")
@@ -88,12 +87,11 @@ def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lan
     findings = sorted(result.findings, key=lambda f: f.severity.rank)   # stable: position order kept
     ws = wb[result.sheet]
     anchors = {f: _anchor(ws, f.cell) if f.cell and f.sheet == result.sheet else None for f in findings}
-    _mark(ws, findings, anchors, levels, lang)
+    _mark(ws, findings, anchors, lang)
     summary = wb.create_sheet(_free_title(wb, label("sheet.summary", lang)), 0)
     listing = wb.create_sheet(_free_title(wb, label("sheet.findings", lang)), 1)
     _findings_sheet(listing, findings, anchors, levels, result.sheet, lang)
-    _summary_sheet(summary, result, rc, original, kept, path, lang,
-                   checked_at or datetime.now().astimezone())
+    _summary_sheet(summary, result, rc, original, kept, lang)
     _open_on(wb, summary)
     save_atomically(wb, path)
     return path
@@ -137,7 +135,7 @@ def _levels(result: FileResult, rc: Recomputation) -> dict[str, tuple[str | None
 
 # ---- marks on the scoring sheet ------------------------------------------------------------------
 
-def _mark(ws: Worksheet, findings: list[Finding], anchors: dict, levels: dict, lang: str) -> None:
+def _mark(ws: Worksheet, findings: list[Finding], anchors: dict, lang: str) -> None:
     at: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if anchors[f]:
@@ -188,8 +186,7 @@ def _comment(text: str) -> Comment:
     width = 380
     per_line = width / 6.5                  # half-width characters that fit on one line
     lines = sum(max(1, -(-_display_width(line) // int(per_line))) for line in text.split("\n"))
-    comment = Comment(text, AUTHOR, height=min(900, 18 + 15 * lines), width=width)
-    return comment
+    return Comment(text, AUTHOR, height=min(900, 18 + 15 * lines), width=width)
 
 
 def _display_width(text: str) -> int:
@@ -220,7 +217,7 @@ def _findings_sheet(ws: Worksheet, findings: list[Finding], anchors: dict, level
 # ---- sheet 汇总 ----------------------------------------------------------------------------------
 
 def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, original: fidelity.Original,
-                   kept: dict[str, int], path: Path, lang: str, checked_at: datetime) -> None:
+                   kept: dict[str, int], lang: str) -> None:
     for col, width in zip("ABCDEF", (22, 34, 10, 12, 12, 12)):
         ws.column_dimensions[col].width = width
     fit_to_width(ws)
@@ -241,7 +238,7 @@ def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, origina
     _pairs(ws, r + 1, [
         (label("sum.file", lang), Path(result.path).name), (label("sum.sha256", lang), original.sha256),
         (label("sum.tool", lang), f"perfeval {__version__}"),
-        (label("sum.checked_at", lang), checked_at.isoformat(sep=" ", timespec="seconds"))])
+        (label("sum.checked_at", lang), datetime.now().astimezone().isoformat(sep=" ", timespec="seconds"))])
 
 
 def _pairs(ws: Worksheet, row: int, pairs: list[tuple[str, object]]) -> int:

@@ -102,7 +102,7 @@ def check_file(path: str | Path, rubric_choice: str | None = None, output: Path 
                           error=f"处理时出现内部错误（{type(exc).__name__}: {str(exc)[:120]}），请将此文件报告给维护人员")
 
 
-def _annotated(opened, result: FileResult, rc: recompute.Recomputation, output: Path, lang: str) -> FileResult:
+def _annotated(opened: Opened, result: FileResult, rc: recompute.Recomputation, output: Path, lang: str) -> FileResult:
     try:
         annotate.write(opened, result, rc, output, lang)
     except Exception as exc:  # openpyxl cannot write back every workbook it reads

@@ -51,9 +51,14 @@ def check(paths: tuple[str, ...], fmt: str, jobs: int, out: Path | None, rubric:
             raise click.UsageError(str(exc)) from None
     results = list(batch.run(files, rubric, jobs, outputs, lang))
     report.WRITERS[fmt](results, sys.stdout, lang)
+    code = batch.exit_code(results)
     if out is not None:
-        summary.write(results, out / summary.NAME, lang)
-    sys.exit(batch.exit_code(results))
+        try:
+            summary.write(results, out / summary.NAME, lang)
+        except OSError as exc:
+            click.echo(f"{out / summary.NAME}: {exc}", err=True)
+            code = 2
+    sys.exit(code)
 
 
 @main.command()
