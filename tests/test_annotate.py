@@ -374,3 +374,17 @@ def test_our_sheets_never_replace_an_original_sheet_of_the_same_name(make_sheet,
     out = load(doc["files"][0]["output"])
     assert out.sheetnames == ["汇总(2)", "复核结果", "评分表", "汇总"]
     assert out["汇总"]["A1"].value == "原有的汇总表" and out.active.title == "汇总(2)"
+
+
+@pytest.mark.filterwarnings("ignore:Data Validation extension")    # the test's own load of the input
+def test_what_openpyxl_drops_on_load_is_named(make_sheet, tmp_path):
+    src = xlsx_parts.excel_extras(make_sheet("x.xlsx", layout="formulas"), tmp_path / "excel.xlsx")
+    doc, _ = check(src, out=tmp_path / "out")
+    (f,) = doc["files"]
+    assert f["total"]["entered"] == 81               # the formulas are still read
+    wb = load(f["output"])
+    notes = next(r[1].value for r in wb["汇总"].iter_rows() if r[0].value == "未能保留的原文件内容")
+    formulas = sum(1 for c in load(src)["评分表"]._cells.values() if c.data_type == "f")
+    assert f"原文件中的 {formulas} 个公式的缓存计算结果（打开时重新计算）未能保留" in notes
+    assert "原文件中的扩展数据验证（如引用其他工作表的下拉列表）未能保留" in notes
+    assert "extension" not in notes                  # named once, in Chinese, not as openpyxl's warning

@@ -78,3 +78,23 @@ def truncate_images(src: Path, dst: Path) -> Path:
     PILImage.new("RGB", (400, 200), (1, 2, 3)).save(buf, "BMP")
     return rewrite(src, dst, lambda name, data: None if name == "" else
                    buf.getvalue()[:200] if name.startswith("xl/media/") else data)
+
+
+X14_VALIDATION = (
+    b'<extLst><ext xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+    b'uri="{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}"><x14:dataValidations '
+    b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1">'
+    b'<x14:dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1">'
+    b'<x14:formula1><xm:f>Lists!$A$2:$A$5</xm:f></x14:formula1>'
+    b'<xm:sqref>H6:H51</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
+
+
+def excel_extras(src: Path, dst: Path) -> Path:
+    """What Excel writes and openpyxl cannot keep: a dropdown list drawn from another sheet (an x14
+    extension) and cached results of formulas."""
+    def change(name: str, data: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            data = data.replace(b"<v />", b"<v>80</v>").replace(b"<v/>", b"<v>80</v>")
+            return data.replace(b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+        return None if name == "" else data
+    return rewrite(src, dst, change)
