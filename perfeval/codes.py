@@ -213,6 +213,8 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
     "feature.image": ("图片", "image(s)"),
     "feature.cell_image": ("单元格内图片", "in-cell image(s)"),
     "feature.chart": ("图表", "chart(s)"),
+    "feature.header_image": ("工作表的页眉页脚图片", "sheet(s) with header/footer pictures"),
+    "feature.background": ("工作表背景图片", "sheet background picture(s)"),
     "feature.other_drawing": ("其他绘图对象（如 SmartArt）", "other drawing object(s) (e.g. SmartArt)"),
     "feature.unreadable_drawing": ("无法解析的绘图部件", "unreadable drawing part(s)"),
     "feature.comment": ("批注", "comment(s)"),

@@ -41,6 +41,8 @@ _ELEMENTS = {
     "threaded_comment": (r"xl/threadedComments/[^/]+\.xml", rb"<threadedComment "),
     "cell_image": (r"xl/cellimages\.xml|xl/richData/rdrichvalue\.xml", rb"<(?:\w+:)?(?:pic|rv)\b"),
     "cached_value": (r"xl/worksheets/sheet\d+\.xml", rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)<v>"),
+    "header_image": (r"xl/worksheets/sheet\d+\.xml", rb"<legacyDrawingHF\b"),
+    "background": (r"xl/worksheets/sheet\d+\.xml", rb"<picture\b"),
 }
 # openpyxl's own words for worksheet extensions it removes on load
 EXTENSIONS = {"Conditional Formatting": "ext_conditional_formatting", "Data Validation": "ext_data_validation",
