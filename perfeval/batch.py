@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import checks, recompute, rubric as rubrics
+from . import annotate, checks, codes, recompute, rubric as rubrics
 from .model import FileResult, IndicatorResult, Severity
 from .numbers import round_half_up
 from .reader import Opened, Unreadable, read
@@ -20,13 +21,18 @@ def is_skipped_name(path: Path) -> bool:
     return path.name.startswith(("~$", "."))
 
 
-def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders searched (sorted) for .xlsx/.xlsm; hidden folders are not entered."""
+def expand(paths: Iterable[str | Path], skip: Path | None = None) -> list[Path]:
+    """Files as given, folders searched (sorted) for .xlsx/.xlsm; hidden folders and the folder `skip`
+    (where outputs go) are not entered."""
     out: list[Path] = []
+    skipped = skip.resolve() if skip else None
     for p in map(Path, paths):
         if p.is_dir():
             found = []
             for root, dirs, files in os.walk(p):
+                if skipped and Path(root).resolve() == skipped:
+                    dirs[:] = []
+                    continue
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found += [Path(root) / f for f in files if f.lower().endswith(EXTENSIONS)]
             out += sorted(found)
@@ -73,16 +79,18 @@ def _position(cell: str | None) -> tuple[int, str]:
     return (int(digits or 0), letters.rjust(3))
 
 
-def check_file(path: str | Path, rubric_choice: str | None = None) -> FileResult:
-    """One file, never raising: unreadable files come back with their reason."""
+def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
+               lang: str = "zh") -> FileResult:
+    """One file, never raising: unreadable files come back with their reason. With `output`, the
+    annotated copy is written there; if that fails, the result keeps its findings and says why."""
     path = Path(path)
     if is_skipped_name(path):
         return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
         opened = read(path)
-        result, _ = evaluate(opened, forced)
-        return result
+        result, rc = evaluate(opened, forced)
+        return _annotated(opened, result, rc, output, lang) if output is not None else result
     except Unreadable as exc:
         return FileResult(str(path), "unreadable", error=str(exc))
     except rubrics.RubricError as exc:
@@ -94,18 +102,31 @@ def check_file(path: str | Path, rubric_choice: str | None = None) -> FileResult
                           error=f"处理时出现内部错误（{type(exc).__name__}: {str(exc)[:120]}），请将此文件报告给维护人员")
 
 
-def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1) -> Iterator[FileResult]:
-    """Results in input order; with jobs > 1 the files are checked in worker processes."""
+def _annotated(opened: Opened, result: FileResult, rc: recompute.Recomputation, output: Path, lang: str) -> FileResult:
+    try:
+        annotate.write(opened, result, rc, output, lang)
+    except Exception as exc:  # openpyxl cannot write back every workbook it reads
+        reason = f"{type(exc).__name__}: {str(exc)[:160]}"
+        return replace(result, output_error=codes.label("output.failed", lang, reason=reason))
+    return replace(result, output=str(output))
+
+
+def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
+        outputs: list[Path] | None = None, lang: str = "zh") -> Iterator[FileResult]:
+    """Results in input order; with jobs > 1 the files are checked in worker processes. `outputs`,
+    one per path, asks for annotated copies."""
+    outputs = outputs or [None] * len(paths)
     if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            yield check_file(p, rubric_choice)
+        for p, out in zip(paths, outputs):
+            yield check_file(p, rubric_choice, out, lang)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(check_file, paths, [rubric_choice] * len(paths), chunksize=4)
+        yield from pool.map(check_file, paths, [rubric_choice] * len(paths), outputs, [lang] * len(paths),
+                            chunksize=4)
 
 
 def exit_code(results: list[FileResult]) -> int:
-    if any(r.status == "unreadable" for r in results):
+    if any(r.status == "unreadable" or r.output_error for r in results):
         return 2
     if any(f.severity == Severity.ERROR for r in results for f in r.findings):
         return 1

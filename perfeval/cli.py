@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from . import __version__, batch, codes, report
+from . import __version__, annotate, batch, codes, report, summary
 from .rubric import RubricError, resolve
 
 
@@ -29,19 +30,35 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(report.WRITERS)), default="text", show_default=True,
               help="报告格式")
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="并行进程数")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="写出带标注的复核文件（<文件名>.checked.xlsx）与 summary.xlsx 的文件夹")
 @_rubric_option
 @_lang_option
-def check(paths: tuple[str, ...], fmt: str, jobs: int, rubric: str | None, lang: str) -> None:
+def check(paths: tuple[str, ...], fmt: str, jobs: int, out: Path | None, rubric: str | None, lang: str) -> None:
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     if rubric:
         try:
             resolve(rubric)
         except RubricError as exc:
             raise click.UsageError(str(exc)) from None
-    files = batch.expand(paths)
-    results = list(batch.run(files, rubric, jobs))
+    files = batch.expand(paths, skip=out)
+    outputs = None
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            outputs = annotate.output_paths(files, out, reserved=(summary.NAME,))
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(str(exc)) from None
+    results = list(batch.run(files, rubric, jobs, outputs, lang))
     report.WRITERS[fmt](results, sys.stdout, lang)
-    sys.exit(batch.exit_code(results))
+    code = batch.exit_code(results)
+    if out is not None:
+        try:
+            summary.write(results, out / summary.NAME, lang)
+        except OSError as exc:
+            click.echo(f"{out / summary.NAME}: {exc}", err=True)
+            code = 2
+    sys.exit(code)
 
 
 @main.command()

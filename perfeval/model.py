@@ -162,7 +162,8 @@ class FileResult:
     grade_recomputed: str | None = None
     findings: tuple[Finding, ...] = ()
     indicators: tuple[IndicatorResult, ...] = ()
-    output: str | None = None
+    output: str | None = None          # the annotated copy, when one was asked for and written
+    output_error: str | None = None    # why no annotated copy could be written (the findings stand)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

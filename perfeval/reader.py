@@ -7,17 +7,20 @@ scores are numbers or text (`3分`, `３`); 合计 may be a formula that no prog
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from . import formulas
+from . import fidelity, formulas
 from .model import Band, IndicatorRow, Project, Score, Sheet, Subtotal, Text
 from .numbers import normalize_text, parse_number
 
@@ -124,9 +127,11 @@ def preflight(path: Path) -> None:
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
+    """The formula workbook keeps what an annotated copy must carry over: VBA, external links, rich text."""
     keep_vba = path.suffix.lower() == ".xlsm"
     try:
-        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=False)
+        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=not data_only,
+                                      rich_text=not data_only)
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
@@ -135,24 +140,50 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
 
 @dataclass
 class Opened:
-    """What reading one file yields: the Sheet for the checks and the workbook for the annotator."""
+    """What reading one file yields: the Sheet for the checks, the workbook and the facts of the original
+    file (digest, package inventory, load warnings) for the annotator."""
     sheet: Sheet
     workbook: Workbook
+    original: fidelity.Original | None = None
 
 
 def read(path: str | Path) -> Opened:
     path = Path(path)
     preflight(path)
-    wb = open_workbook(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wb = open_workbook(path)
     grids = _Grids(wb, path)
     for ws in wb.worksheets:
         found = _find_header(grids.grid(ws.title))
         if found is not None:
-            return Opened(_read_sheet(path, ws.title, grids, found), wb)
+            original = _original(path, tuple(str(w.message) for w in caught))
+            return Opened(_read_sheet(path, ws.title, grids, found), wb, original)
     raise Unreadable("未找到评分表：没有一张工作表含“三级指标”“评分”等表头")
 
 
+def _original(path: Path, load_warnings: tuple[str, ...]) -> fidelity.Original:
+    with path.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    with zipfile.ZipFile(path) as zf:
+        return fidelity.Original(digest, fidelity.inventory(zf), load_warnings)
+
+
 # ---- cell values ---------------------------------------------------------------------------------
+
+class Literal(str):
+    """Text stored as text that merely begins with '=' (`=HYPERLINK(...)` typed as a 扣分理由): never
+    evaluated as a formula."""
+
+
+def _cell_value(cell) -> object:
+    value = cell.value
+    if isinstance(value, CellRichText):
+        return str(value)
+    if cell.data_type == "s" and isinstance(value, str) and value.startswith("="):
+        return Literal(value)
+    return value
+
 
 class _Grids:
     """Values of every sheet as lists of rows; formulas are evaluated, else their cached values used."""
@@ -168,8 +199,9 @@ class _Grids:
             ws = self.wb[title]
             if ws.max_row * ws.max_column > 2_000_000:
                 raise Unreadable(f"工作表“{title}”过大（{ws.max_row} 行 × {ws.max_column} 列）")
-            self._grids[title] = [tuple(r) for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                                                   max_col=ws.max_column, values_only=True)]
+            self._grids[title] = [tuple(_cell_value(c) for c in r)
+                                  for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                                        max_col=ws.max_column)]
         return self._grids[title]
 
     def raw(self, title: str, row: int, col: int) -> object:
@@ -181,7 +213,7 @@ class _Grids:
     def value(self, title: str, row: int, col: int) -> object:
         """The cell's value; a formula is evaluated (sums) or read from its cached value."""
         raw = self.raw(title, row, col)
-        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1:
+        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1 and not isinstance(raw, Literal):
             return self._formula(title, row, col, raw)
         if raw is not None and not isinstance(raw, (str, int, float, bool, Decimal)):
             return self._cached_value(title, row, col)       # array formulas, dates

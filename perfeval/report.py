@@ -85,7 +85,10 @@ def text_lines(r: FileResult, lang: str) -> list[str]:
     if r.status in ("unreadable", "skipped"):
         label = {"unreadable": ("无法读取", "unreadable"), "skipped": ("已跳过", "skipped")}[r.status]
         return [f"{r.path}: [{r.status}] {label[0] if lang == 'zh' else label[1]}: {r.error}"]
-    return [text_line(r, f, lang) for f in r.findings]
+    lines = [text_line(r, f, lang) for f in r.findings]
+    if r.output_error:
+        lines.append(f"{r.path}: {r.output_error}")
+    return lines
 
 
 WRITERS: dict[str, Callable[[list[FileResult], TextIO, str], None]] = {
