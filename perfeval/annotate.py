@@ -62,6 +62,12 @@ def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = (
     return outputs
 
 
+def mirrored_path(path: Path, inbox: Path, out_dir: Path) -> Path:
+    """For a drop folder: the copy sits at the same place under out_dir as the input under inbox, so
+    names never collide and never change as files come and go."""
+    return out_dir / path.resolve().parent.relative_to(inbox.resolve()) / _name(path)
+
+
 def _name(path: Path, tag: str = "") -> str:
     return f"{path.stem}{f' ({tag})' if tag else ''}.checked{path.suffix.lower()}"
 

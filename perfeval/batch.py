@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import os
+import signal
+from collections import deque
 from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import annotate, checks, codes, recompute, rubric as rubrics
 from .model import FileResult, IndicatorResult, Severity
@@ -111,23 +112,34 @@ def _annotated(opened: Opened, result: FileResult, rc: recompute.Recomputation, 
     return replace(result, output=str(output))
 
 
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops after the files in hand."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
-        outputs: list[Path] | None = None, lang: str = "zh") -> Iterator[FileResult]:
-    """Results in input order; with jobs > 1 the files are checked in worker processes. `outputs`,
-    one per path, asks for annotated copies."""
+        outputs: list[Path] | None = None, lang: str = "zh",
+        stopped: Callable[[], bool] = lambda: False) -> Iterator[FileResult]:
+    """Results in input order; with jobs > 1 the files are checked in worker processes, a few at a
+    time, so memory stays flat however many files there are. When `stopped()` turns true, no new
+    file is started and the run ends after the files in hand."""
     outputs = outputs or [None] * len(paths)
+    work = list(zip(paths, outputs))
     if jobs <= 1 or len(paths) <= 1:
-        for p, out in zip(paths, outputs):
+        for p, out in work:
+            if stopped():
+                return
             yield check_file(p, rubric_choice, out, lang)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(check_file, paths, [rubric_choice] * len(paths), outputs, [lang] * len(paths),
-                            chunksize=4)
-
-
-def exit_code(results: list[FileResult]) -> int:
-    if any(r.status == "unreadable" or r.output_error for r in results):
-        return 2
-    if any(f.severity == Severity.ERROR for r in results for f in r.findings):
-        return 1
-    return 0
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
+        window: deque = deque()
+        items = iter(work)
+        while True:
+            while len(window) < 2 * jobs and not stopped():
+                item = next(items, None)
+                if item is None:
+                    break
+                window.append(pool.submit(check_file, item[0], rubric_choice, item[1], lang))
+            if not window:
+                return
+            yield window.popleft().result()

@@ -31,7 +31,7 @@ MIGRATIONS: list[str] = [
         rubric TEXT, status TEXT NOT NULL, error TEXT, sheet TEXT,
         unit TEXT, code TEXT, name TEXT, budget TEXT, budget_cell TEXT,
         total_entered TEXT, total_recomputed TEXT, grade_entered TEXT, grade_recomputed TEXT,
-        output TEXT
+        output TEXT, output_error TEXT
     );
     CREATE INDEX checks_key ON checks (sha256, tool_version, rubric_key);
     CREATE INDEX checks_path ON checks (path);
@@ -165,11 +165,11 @@ class Ledger:
             cur = self.db.execute(
                 "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
                 " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-                " grade_recomputed, output) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " grade_recomputed, output, output_error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
                  result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
                  _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output))
+                 result.grade_recomputed, result.output, result.output_error))
             check_id = cur.lastrowid
             self.db.executemany(
                 "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?)",
@@ -201,4 +201,4 @@ class Ledger:
             project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
             grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-            findings=findings, indicators=indicators, output=row["output"])
+            findings=findings, indicators=indicators, output=row["output"], output_error=row["output_error"])

@@ -80,6 +80,7 @@ def link(cell: Cell, target: str | None = None, sheet: str | None = None, coordi
 def save_atomically(wb: Workbook, path: Path) -> None:
     """Write to a hidden temporary name beside `path`, then os.replace it into place (with the
     permissions a plainly created file would get, not mkstemp's 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".perfeval-", suffix=".tmp")
     os.close(fd)
     try:
