@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
@@ -92,7 +93,8 @@ def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lan
     levels = _levels(result, rc)
     findings = sorted(result.findings, key=lambda f: f.severity.rank)   # stable: position order kept
     ws = wb[result.sheet]
-    anchors = {f: _anchor(ws, f.cell) if f.cell and f.sheet == result.sheet else None for f in findings}
+    merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
+    anchors = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in findings}
     _mark(ws, findings, anchors, lang)
     summary = wb.create_sheet(_free_title(wb, label("sheet.summary", lang)), 0)
     listing = wb.create_sheet(_free_title(wb, label("sheet.findings", lang)), 1)
@@ -124,11 +126,12 @@ def _open_on(wb: Workbook, sheet: Worksheet) -> None:
         view.firstSheet = 0
 
 
-def _anchor(ws: Worksheet, cell: str) -> str:
+def _anchor(merged: list[tuple[int, int, int, int, str]], cell: str) -> str:
     """The cell that carries a mark: the top-left cell of a merged range, else the cell itself."""
-    for merged in ws.merged_cells.ranges:
-        if cell in merged:
-            return merged.start_cell.coordinate
+    row, col = coordinate_to_tuple(cell)
+    for min_row, max_row, min_col, max_col, top in merged:
+        if min_row <= row <= max_row and min_col <= col <= max_col:
+            return top
     return cell
 
 

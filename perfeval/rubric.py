@@ -1,6 +1,7 @@
 """Rubric files (templates/rubrics/*.toml): loading, validation, and matching a sheet to one."""
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -217,8 +218,10 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def builtin() -> list[Rubric]:
-    return [load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml"))]
+@functools.lru_cache(maxsize=1)
+def builtin() -> tuple[Rubric, ...]:
+    """The rubrics shipped in templates/rubrics, loaded once per process."""
+    return tuple(load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml")))
 
 
 def resolve(choice: str) -> Rubric:
@@ -233,7 +236,7 @@ def resolve(choice: str) -> Rubric:
     raise RubricError(f"未找到评分规则 “{choice}”（可用：{known}，或给出 .toml 文件路径）")
 
 
-def match(title: str | None, names: list[str], rubrics: list[Rubric]) -> Rubric | None:
+def match(title: str | None, names: list[str], rubrics: tuple[Rubric, ...] | list[Rubric]) -> Rubric | None:
     """The rubric whose title the sheet carries and whose indicators it mostly uses.
 
     A title match needs a third of the sheet's indicator names; without one, three quarters.

@@ -61,7 +61,7 @@ def finish_table(ws: Worksheet, header_row: int, columns: int) -> None:
 def fit_to_width(ws: Worksheet, landscape: bool = False) -> None:
     """Print one page wide, as many pages tall as it takes."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
