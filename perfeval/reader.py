@@ -425,7 +425,11 @@ def _total_row(grids: _Grids, title: str, r: int, c: int, cols: dict[str, int]) 
 
     width = len(grids.grid(title)[r - 1])
     numbers = [at(cc) for cc in range(c + 1, width + 1) if grids.text(title, r, cc)]
-    score = at(cols["score"]) if not at(cols["score"]).missing else (numbers[-1] if numbers else
+    # a blank score cell is a missing total; a value left of the score column (a merged cell) may stand
+    # for it, but never the weight column's 100 nor a remark right of the score column
+    elsewhere = [at(cc) for cc in range(c + 1, cols["score"])
+                 if cc != cols.get("weight") and grids.text(title, r, cc)]
+    score = at(cols["score"]) if not at(cols["score"]).missing else (elsewhere[-1] if elsewhere else
                                                                       Score(None, None, ref(r, cols["score"])))
     weight = None
     if "weight" in cols and not at(cols["weight"]).missing:
