@@ -405,6 +405,8 @@ def _with_footer(sheet: Sheet, grids: _Grids, title: str, start: int, cols: dict
                 standard = _labelled_value(grids, title, r, c, "等级标准", stops)
             elif t.startswith("评价等级") and grade is None:
                 grade = _labelled_value(grids, title, r, c, "评价等级", stops)
+                if grade is None:       # left blank: the cell it belongs in, for the finding
+                    grade = Text("", ref(r, cols["score"] if cols["score"] > c else c + 1))
             else:
                 for label in FOOTER_LABELS:
                     if t.startswith(label) and label not in narrative and len(t) < 60:
