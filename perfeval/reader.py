@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
@@ -27,6 +28,7 @@ class Unreadable(Exception):
 
 
 MAX_UNPACKED = 512 * 1024 * 1024        # a workbook that unpacks to more than this is refused
+ENTITIES = "文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取"
 
 ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("level1", ("一级指标",)),
@@ -116,7 +118,7 @@ def preflight(path: Path) -> None:
                     with zf.open(info) as part:
                         prolog = part.read(4096)
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise Unreadable("文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取")
+                        raise Unreadable(ENTITIES)
     except zipfile.BadZipFile:
         raise Unreadable("文件已损坏或不完整（zip 结构无法解析），可能未复制完整") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
@@ -130,7 +132,18 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
-        raise Unreadable(f"工作簿无法打开（内容损坏）：{type(exc).__name__}: {str(exc)[:120]}") from None
+        if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
+            raise Unreadable(ENTITIES) from None     # DTD or entities deeper than preflight looked
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]     # one line, whatever openpyxl said
+        raise Unreadable(f"工作簿无法打开（内容损坏）：{detail}") from None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    while exc is not None and exc not in out:
+        out.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return out
 
 
 @dataclass
