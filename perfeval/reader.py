@@ -8,6 +8,7 @@ scores are numbers or text (`3分`, `３`); 合计 may be a formula that no prog
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,23 +71,42 @@ def split_level_label(text: str) -> tuple[str, Decimal | None]:
     return text, None
 
 
+_GRADE_WORD = re.compile(r"优秀|良好|中等|较差|优|良|中|低|差")
+_GRADE_OF = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
+_BELOW = re.compile(r"<|≤|以下|低于|不足|不到|未满|未达")
+
+
 def parse_bands(text: str) -> tuple[Band, ...]:
-    """`优(90-100)；良(80-89)；...` or `优≥90；80≤良<90；...` -> bands, highest first."""
+    """`优(90-100)；良(80-89)；...`, `优≥90；80≤良<90；差<60`, `60分以下为差`, one band per line or
+    several on a line split only by spaces -> bands, highest first."""
     bands = []
-    for part in re.split(r"[;；,，、\n]", normalize_text(text) if text else ""):
-        m = re.search(r"(优秀|良好|中等|优|良|中|低|差|较差)", part)
-        numbers = re.findall(r"\d+(?:\.\d+)?", part)
-        if not m:
+    lines = re.split(r"[;；,，、\n]", unicodedata.normalize("NFKC", text or ""))
+    for part in (seg for line in lines for seg in _band_segments(normalize_text(line))):
+        m = _GRADE_WORD.search(part)
+        values = [Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", part)]
+        if not m or not values:
             continue
-        grade = m[1][0] if m[1] not in ("较差",) else "差"
-        if not numbers:
-            continue
-        low = min(Decimal(n) for n in numbers)
-        if re.search(r"<\d", part) and not re.search(r"\d+(?:\.\d+)?≤|≥|>=", part):
-            low = Decimal(0)
-        bands.append(Band(grade, low))
+        low = min(values)
+        if len(set(values)) == 1 and _BELOW.search(part):
+            low = Decimal(0)                # `差<60`, `60分以下为差`, `差(≤59)`: an upper bound only
+        bands.append(Band(_GRADE_OF.get(m[0], m[0]), low))
     bands.sort(key=lambda b: b.min, reverse=True)
     return tuple(bands)
+
+
+def _band_segments(line: str) -> list[str]:
+    """One band per segment when a line holds several: cut before each grade word when the grade
+    comes first (`优90-100良80-89`), after each when the numbers come first (`90以上为优80-89为良`)."""
+    words = list(_GRADE_WORD.finditer(line))
+    if len(words) < 2:
+        return [line]
+    digit = re.search(r"\d", line)
+    if digit is None or words[0].start() < digit.start():
+        cuts = [w.start() for w in words[1:]]
+    else:
+        cuts = [w.end() for w in words[:-1]]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 # ---- opening -------------------------------------------------------------------------------------
