@@ -333,7 +333,7 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
             continue
         for level in (1, 2):
             label = normalize_text(cell_text(r, f"level{level}"))
-            if label and label != "小计":
+            if label and not label.endswith("小计"):
                 name, weight = split_level_label(label)
                 if level == 1 and name != current[1]:
                     current[2] = None
@@ -342,9 +342,10 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
                     level_weights.append((level, name, weight, ref(r, cols[f"level{level}"])))
         name = normalize_text(cell_text(r, "level3"))
         weight, score = score_at(r, "weight"), score_at(r, "score")
+        level1_text = normalize_text(cell_text(r, "level1"))
         level2_text = normalize_text(cell_text(r, "level2"))
         if name.endswith("小计") or (not name and not score.missing):
-            scope = 1 if level2_text == "小计" or current[2] is None else 2
+            scope = _subtotal_scope(name, level1_text, level2_text, current)
             subtotals.append(Subtotal(scope, current[scope] or "", score))
             continue
         if not name:
@@ -361,6 +362,19 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
                   subtotals=tuple(subtotals), level_weights=_first_weights(level_weights),
                   basic_data=_basic_data(grids))
     return _with_footer(sheet, grids, title, footer_row, cols)
+
+
+def _subtotal_scope(name: str, level1_text: str, level2_text: str, current: dict) -> int:
+    """Which group a 小计 row sums: the one its label names (`决策小计`), level 1 when `小计` stands in
+    the 一级指标 or 二级指标 column (or the row has no level-2 group), else the current level-2 group."""
+    label = next((t for t in (name, level2_text, level1_text) if t.endswith("小计")), "")
+    prefix = split_level_label(label[:-2])[0] if label else ""
+    for level in (1, 2):
+        if prefix and prefix == current[level]:
+            return level
+    if level1_text.endswith("小计") or level2_text.endswith("小计") or current[2] is None:
+        return 1
+    return 2
 
 
 def _first_weights(items: list[tuple[int, str, Decimal, str]]) -> tuple[tuple[int, str, Decimal, str], ...]:
