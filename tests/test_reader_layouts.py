@@ -180,3 +180,15 @@ def test_numbered_rows_in_a_first_column(tmp_path):
     result = batch.check_file(path)
     assert len(result.indicators) == 30 and result.total_entered == 81
     assert {(f.code, f.cell) for f in result.findings if f.severity.value != "info"} == {("reason-missing", "I9")}
+
+
+@pytest.mark.parametrize("style", ["{i}.{name}", "（{i}）{name}", "{i}、{name}", "{name}（{w}分）"])
+def test_numbered_indicator_names_match_the_rubric(tmp_path, seed_result, style):
+    from perfeval.seedbook import seed_rows
+    names = {row["name"]: style.format(i=i, name=row["name"], w=row["weight"])
+             for i, row in enumerate(seed_rows(), start=1)}
+    result = batch.check_file(edit_workbook(build(tmp_path / "x.xlsx", Changes()), rename=names))
+    assert result.rubric == "egov-2019"
+    assert reading(result) == reading(seed_result)
+    assert sorted((f.code, f.indicator) for f in result.findings) == \
+        sorted((f.code, f.indicator) for f in seed_result.findings)
