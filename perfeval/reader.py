@@ -42,7 +42,7 @@ ROLES: list[tuple[str, tuple[str, ...]]] = [
 ]
 _SCORE_WORDS = re.compile(r"^(评分|得分|实际得分|评价得分|专家评分|评审得分|复核得分)(\(分\))?$")
 _OTHER_HEADER_WORDS = {"名称", "评价指标", "指标名称", "序号"}
-_LEVEL_LABEL = re.compile(r"^(.*?)\((\d+(?:\.\d+)?)分?\)$")
+_LEVEL_LABEL = re.compile(r"^(.*?)\((\d+(?:\.\d+)?)(?:分|%)?\)$")
 FOOTER_LABELS = ("总体评价", "存在问题", "改进建议", "评审组", "机构名称", "日期")
 HEADER_LABELS = {"unit": "项目单位", "code": "项目代码", "name": "项目名称", "budget": "预算金额"}
 _TOTAL_WORDS = ("合计", "总分", "总计", "综合得分")
