@@ -7,6 +7,7 @@ scores are numbers or text (`3分`, `３`); 合计 may be a formula that no prog
 """
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 import zipfile
@@ -216,8 +217,10 @@ class _Grids:
         raw = self.raw(title, row, col)
         if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1:
             return self._formula(title, row, col, raw)
+        if isinstance(raw, (datetime.date, datetime.time)):
+            return _date_text(raw)      # `1-2` typed into a score cell, turned into a date by Excel
         if raw is not None and not isinstance(raw, (str, int, float, bool, Decimal)):
-            return self._cached_value(title, row, col)       # array formulas, dates
+            return self._cached_value(title, row, col)       # array formulas
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
@@ -252,6 +255,12 @@ class _Grids:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(value).strip()
+
+
+def _date_text(value: datetime.date | datetime.time) -> str:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()
+    return value.isoformat()
 
 
 def ref(row: int, col: int) -> str:
