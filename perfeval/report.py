@@ -26,8 +26,12 @@ def working_dict(working: Working | None) -> dict | None:
     if working is None:
         return None
     return {"formula": working.formula,
-            "figures": [{"name": f.name, "value": number(f.value) if abs(f.value) >= 1 else float(f.value),
-                         "source": f.source} for f in working.figures]}
+            "figures": [{"name": f.name, "value": exact(f.value), "source": f.source} for f in working.figures]}
+
+
+def exact(value: Decimal) -> int | float:
+    """A figure as it stands in its source cell (413.905 stays 413.905), as a plain JSON number."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def finding_dict(f: Finding, lang: str) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -76,8 +77,10 @@ class Rubric:
     indicators: tuple[Indicator, ...]
 
     def find(self, written: str) -> Indicator | None:
-        """The indicator a name on the sheet stands for (whitespace and aliases forgiven)."""
-        return self._names.get(normalize_text(written))
+        """The indicator a name on the sheet stands for (whitespace, aliases, a leading number such as
+        `1.` `（1）` `①` and a trailing weight such as `（3分）` forgiven)."""
+        key = normalize_text(written)
+        return self._names.get(key) or self._names.get(_NUMBERING.sub("", key))
 
     @property
     def _names(self) -> dict[str, Indicator]:
@@ -102,6 +105,11 @@ class Rubric:
             if g.level == level and g.name == name:
                 return g
         return None
+
+
+# after normalize_text (NFKC): `1.` `1、` `1)` `(1)` `①` `一、` before the name; `(3分)` `(3)` after it
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.、)]?|\(\d{1,2}\)|[\u2460-\u2473]|[一二三四五六七八九十]{1,3}[、.])"
+                        r"|\(\d+(?:\.\d+)?分?\)$")
 
 
 def _decimal(value: object, where: str) -> Decimal:
