@@ -23,7 +23,7 @@ def _words(*words: str) -> str:
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
-_GAP_BEFORE = re.compile(r"(?:[\s:：(（]|" + _words(
+_GAP_BEFORE = re.compile(r"(?:[\s:：(（“\"「]|" + _words(
     "约为", "约", "为", "是", "达到", "达", "共计", "共", "合计", "总计", "累计", "仅", "只有", "还有", "已", "人民币",
     "￥", "¥", "的", "金额", "总额", "资金", "计") + r")*")
 _GAP_AFTER = re.compile(r"(?:[\s)）]|" + _words("项目", "通过", "正式", "全部", "的", "时", "已", "后", "并", "均",

@@ -143,18 +143,21 @@ class Evidence:
                 conflicted.append(inp.name)
         return FigureSet(with_defaults(figures, self.rubric), label, tuple(conflicted))
 
-    def for_row(self, row: IndicatorRow, indicator: Indicator) -> list[FigureSet]:
-        """The figures an indicator is recomputed from: one set, or one per package its reason names."""
+    def for_row(self, row: IndicatorRow, indicator: Indicator) -> list[list[FigureSet]]:
+        """The figures an indicator may be recomputed from, most trusted first: the structured ones
+        alone; with its own 扣分理由; with every text. Each is one set, or one per package its reason
+        names when the indicator scores the worst package."""
         cell = row.reason.cell if row.reason else None
         own = self.in_cell(cell) if cell else []
-        layers = [own, self.table(besides=cell), self.narrative()]
+        packages: list[int | None] = [None]
         if indicator.spec.get("packages") == "worst":
             packages = sorted({b.figure.package for b in own
-                               if b.figure.kind in TIME_KINDS and b.figure.package is not None})
-            if packages:
-                passage = own[0].passage
-                return [self.figure_set(layers, p, package_label(passage, p)) for p in packages]
-        return [self.figure_set(layers)]
+                               if b.figure.kind in TIME_KINDS and b.figure.package is not None}) or [None]
+
+        def sets(layers: list[list[Bound]]) -> list[FigureSet]:
+            return [self.figure_set(layers, p, package_label(own[0].passage, p) if p else "") for p in packages]
+
+        return [[self.figure_set([])], sets([own]), sets([own, self.table(besides=cell), self.narrative()])]
 
     def beside(self, b: Bound) -> FigureSet:
         """The figures a stated value is checked against: those of its own text, then structured ones;
@@ -175,9 +178,13 @@ class Evidence:
             for b in layer:
                 if not b.figure.partial:
                     groups.setdefault((b.input, b.figure.package), []).append(b)
-            for (name, _), found in groups.items():
+            for (name, package), found in groups.items():
+                if self.rubric.inputs[name].unit in ("score", "grade"):
+                    continue                    # not figures of a formula: 总体评价's are checked on their own
                 fixed = self.structured.get(name)
                 if fixed is not None and against_structured:
+                    if package is not None:
+                        continue                # a package's figure is not the project's 基础数据 figure
                     off = [b for b in found if not _holds(b, fixed)]
                     if off:
                         out.append(Conflict(name, fixed, off[0]))

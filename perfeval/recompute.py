@@ -77,7 +77,10 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
             p.recomputed = Recomputed(p.name, Decimal(0), Decimal(0), Working(
                 f"{f.name} = 0 → 0（{fmt(p.indicator.weight)} 分计入{transfers[p.indicator.name]}）", (f,)))
             continue
-        p.recomputed = _recompute(p, found.for_row(p.row, p.indicator))
+        for sets in found.for_row(p.row, p.indicator):
+            p.recomputed = _recompute(p, sets)
+            if p.recomputed.expected is not None:
+                break
     return Recomputation(sheet, rubric, placed, figures, transfers, found)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Callable, TextIO
 
 from . import codes
-from .model import FileResult, Finding, Severity, Working
+from .model import Figure, FileResult, Finding, Severity, Working
 from .numbers import round_half_up
 
 JSON_VERSION = 1
@@ -24,9 +24,14 @@ def number(value: object) -> object:
 def working_dict(working: Working | None) -> dict | None:
     if working is None:
         return None
-    return {"formula": working.formula,
-            "figures": [{"name": f.name, "value": number(f.value) if abs(f.value) >= 1 else float(f.value),
-                         "source": f.source} for f in working.figures]}
+    return {"formula": working.formula, "figures": [figure_dict(f) for f in working.figures]}
+
+
+def figure_dict(f: Figure) -> dict:
+    out = {"name": f.name, "value": number(f.value) if abs(f.value) >= 1 else float(f.value), "source": f.source}
+    if f.low is not None:               # a rough figure (约444.2万元, 2016年9月) and the range it stands for
+        out.update(low=float(f.low), high=float(f.high))
+    return out
 
 
 def finding_dict(f: Finding, lang: str) -> dict:

@@ -42,7 +42,7 @@ _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "�
 
 _PACKAGE = re.compile(r"(?<![\d.])第?(?P<n1>\d{1,2}|[一二三四五六七八九十]{1,3})号?(?:包组|标段|标包|子包|包)"
                       r"|(?:包组|标段|标包|包)\s*(?P<n2>\d{1,2}(?!\d)|[一二三四五六七八九十]{1,3})")
-_CLAUSE_END = "，,。；;！？!?、\n"
+_CLAUSE_END = "，,。；;！？!?\n"          # not 、: items of a list share their qualifier
 _SENTENCE_END = "。；;！？!?\n"
 _HEDGE_BEFORE = re.compile(r"(?:约为|约合|大约|大概|约|接近|将近|近)\s*$")
 _HEDGE_AFTER = re.compile(r"^\s*(?:左右|上下)")
