@@ -141,7 +141,10 @@ class Evidence:
                     else f"{start.source}至{end.source}", None if exact else low, None if exact else high)
             elif c1 or c2:
                 conflicted.append(inp.name)
-        return FigureSet(with_defaults(figures, self.rubric), label, tuple(conflicted))
+        figures = with_defaults(figures, self.rubric)
+        conflicted += [i.name for i in self.rubric.inputs.values()
+                       if i.name not in figures and i.default in conflicted]      # 实际成本 <- 合同金额
+        return FigureSet(figures, label, tuple(conflicted))
 
     def for_row(self, row: IndicatorRow, indicator: Indicator) -> list[list[FigureSet]]:
         """The figures an indicator may be recomputed from, most trusted first: the structured ones

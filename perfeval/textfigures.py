@@ -185,14 +185,10 @@ def extract(text: str, sheet: str = "", cell: str = "", label: str = "") -> Pass
         taken.append((s, e))
         found.append(dict(kind=kind, value=value, start=s, end=e, ulp=ulp, vague=vague))
 
-    for m in _DATE_CN.finditer(norm):
-        day = _day(m["y"], m["m"], m["d"], bool(m["end"]))
-        if day:
-            add(m, "date", day)
-    for m in _DATE_NUM.finditer(norm):
-        day = _day(m["y"], m["m"], m["d"], False)
-        if day:
-            add(m, "date", day)
+    for pattern in (_DATE_CN, _DATE_NUM):
+        for m in pattern.finditer(norm):
+            day = _day(m["y"], m["m"], m["d"], bool(m.groupdict().get("end")))
+            add(m, "date", day, vague=day is None)      # 2019年2月30日: consumed, never used
     for m in _DATE_NO_YEAR.finditer(norm):
         add(m, "date", None, vague=True)            # 9月30日: no year, consumed so 30日 is not a duration
     for m in _DURATION.finditer(norm):
