@@ -69,10 +69,12 @@ def verdict(b: Bound, inp: Input, figures: dict[str, Figure]):
     return "mismatch", computed[0], None
 
 
-def _basis(rc: Recomputation, b: Bound, inp: Input, first, other, cell: str, indicator: str | None) -> Finding:
+def _basis(rc: Recomputation, b: Bound, inp: Input, other, cell: str, indicator: str | None) -> Finding:
+    """rate-basis: the stated value follows from another basis than the rubric's own (the first)."""
     names = lambda option: next(iter(option.values()))
-    wanted = [n for n in names(first[0]) if n not in names(other[0])]
-    used = [n for n in names(other[0]) if n not in names(first[0])]
+    rubric_basis = _options(inp)[0]
+    wanted = [n for n in names(rubric_basis) if n not in names(other[0])]
+    used = [n for n in names(other[0]) if n not in names(rubric_basis)]
     m = other[1]
     return checks.finding(rc, "rate-basis", cell, indicator, entered=b.figure.text, input=inp.name,
                            wanted="、".join(wanted), used="、".join(used), formula=m.text + cited(m.figures),
@@ -94,7 +96,7 @@ def check_stated(rc: Recomputation) -> Iterator[Finding]:
             continue
         cell, indicator = b.passage.cell, at.get(b.passage.cell)
         if found[0] == "basis":
-            yield _basis(rc, b, inp, found[1], found[2], cell, indicator)
+            yield _basis(rc, b, inp, found[2], cell, indicator)
             continue
         _, m, span = found[1]
         formula = m.text + cited(m.figures)
@@ -151,7 +153,7 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
         if found is None or found[0] == "ok":
             return None
         if found[0] == "basis":
-            return _basis(rc, b, inp, found[1], found[2], b.passage.cell, None)
+            return _basis(rc, b, inp, found[2], b.passage.cell, None)
         _, m, _ = found[1]
         formula = m.text + cited(m.figures)
         return _mismatch(rc, b, inp.name, ("≤ " if b.figure.partial else "") + _show(m.value, inp), formula,

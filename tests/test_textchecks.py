@@ -121,6 +121,8 @@ FIRE = [
     ("input-substituted", "contract_for_funds_in_place", {}, ("G16", "预算执行率")),
     ("rate-basis", "rate_over_contract_beside_funds_in_place",
      dict(reasons={"预算执行率": "实际到位资金450万元，" + H16}), ("H16", "预算执行率")),
+    ("rate-basis", "rate_over_budget", dict(reasons={"预算执行率": H16.replace("93.18%", "90%")}),
+     ("H16", "预算执行率")),
     ("formula-mismatch", "completion_scored_full", dict(scores={"完成及时性": 3}, total=84, grade="良"),
      ("G33", "完成及时性")),
     ("formula-mismatch", "own_stated_rate", dict(reasons={"预算执行率": "预算执行率为80%。"}, total=81),
