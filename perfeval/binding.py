@@ -16,7 +16,7 @@ from typing import Iterable
 
 from .model import Figure
 from .rubric import Input
-from .textfigures import Day, Passage, TextFigure, _PACKAGE, normalize
+from .textfigures import Day, Passage, TextFigure, PACKAGE, normalize
 
 
 def _words(*words: str) -> str:
@@ -39,12 +39,8 @@ class Bound:
     input: str
     figure: TextFigure
     passage: Passage
-    keyword: str
+    keyword: str                # the keyword that named it
     context: str                # from the keyword to the figure, as written: 实际已支付413.905万元
-
-    @property
-    def cite(self) -> str:
-        return self.passage.where
 
     @property
     def clause(self) -> str:
@@ -123,7 +119,7 @@ def _only_filler(norm: str, start: int, end: int, others: list[TextFigure], inp:
         for i in range(max(g.start, start), min(g.end, end)):
             text[i - start] = " "
     rest = "".join(text)
-    rest = _PACKAGE.sub(" ", rest)
+    rest = PACKAGE.sub(" ", rest)
     for word in sorted(inp.keywords, key=len, reverse=True):
         rest = rest.replace(word, " ")
     return bool(_FILLER.fullmatch(rest))
@@ -131,14 +127,10 @@ def _only_filler(norm: str, start: int, end: int, others: list[TextFigure], inp:
 
 # ---- agreement between candidates ---------------------------------------------------------------
 
-def agree(a: Bound, b: Bound) -> bool:
-    return a.figure.agrees(b.figure)
-
-
 def first_conflict(bounds: list[Bound]) -> tuple[Bound, Bound] | None:
     for i, a in enumerate(bounds):
         for b in bounds[i + 1:]:
-            if not agree(a, b):
+            if not a.figure.agrees(b.figure):
                 return a, b
     return None
 
@@ -163,5 +155,6 @@ def months(a: date, b: date) -> Decimal:
 def months_between(start: Day, end: Day) -> tuple[Decimal, Decimal, Decimal]:
     """(nominal, low, high): a date given without its day spans its whole month."""
     low, high = months(start.last(), end.first()), months(start.first(), end.last())
-    nominal = ((low + high) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return nominal, low, high
+    if low == high:
+        return low, low, high
+    return ((low + high) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), low, high

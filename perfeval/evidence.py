@@ -122,8 +122,8 @@ class Evidence:
         figures = dict(self.structured)
         conflicted: list[str] = []
         for inp in self.rubric.inputs.values():
-            if inp.name in figures or inp.unit in ("date", "grade"):
-                continue
+            if inp.name in figures or inp.unit in ("date", "grade", "score"):
+                continue                        # dates only feed derive; 总分 and 评价等级 no rule
             bound, clash = self.pick(inp.name, layers, package)
             if bound is not None:
                 figures[inp.name] = bound.figure_as()
@@ -135,10 +135,9 @@ class Evidence:
             (start, c1), (end, c2) = (self.pick(n, layers, package) for n in inp.derive)
             if start is not None and end is not None and start.figure.value.first() <= end.figure.value.last():
                 nominal, low, high = months_between(start.figure.value, end.figure.value)
-                exact = low == high
-                figures[inp.name] = Figure(
-                    inp.name, nominal, f"{start.source}至{end.source}（约 {fmt(nominal, 1)} 个月）" if not exact
-                    else f"{start.source}至{end.source}", None if exact else low, None if exact else high)
+                source = f"{start.source}至{end.source}"
+                figures[inp.name] = Figure(inp.name, nominal, source) if low == high else \
+                    Figure(inp.name, nominal, f"{source}（约 {fmt(nominal, 1)} 个月）", low, high)
             elif c1 or c2:
                 conflicted.append(inp.name)
         figures = with_defaults(figures, self.rubric)

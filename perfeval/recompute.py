@@ -93,26 +93,18 @@ def _recompute(p: Placed, sets: list[evidence.FigureSet]) -> Recomputed:
     if len(results) == 1:
         r = results[0]
     else:
-        worst = min(r.expected for r in results)
+        worst = min(x.expected for x in results)
         r = Recomputed(
             p.name, p.weight, worst,
-            Working("；".join(f"{s.package}：{r.working.formula}" for s, r in zip(sets, results))
+            Working("；".join(f"{s.package}：{x.working.formula}" for s, x in zip(sets, results))
                     + f"；取最低 → {fmt(worst)}",
-                    tuple(replace(f, name=f"{s.package}{f.name}") for s, r in zip(sets, results)
-                          for f in r.working.figures)),
-            low=min(_low(r) for r in results), high=min(_high(r) for r in results),
-            substituted=tuple(x for r in results for x in r.substituted))
+                    tuple(replace(f, name=f"{s.package}{f.name}") for s, x in zip(sets, results)
+                          for f in x.working.figures)),
+            low=min(x.low for x in results), high=min(x.high for x in results),
+            substituted=tuple(sub for x in results for sub in x.substituted))
     if r.low == r.high == r.expected:
         r = replace(r, low=None, high=None)
     return replace(r, working=Working(r.working.formula + cited(r.working.figures), r.working.figures))
-
-
-def _low(r: Recomputed) -> Decimal:
-    return r.expected if r.low is None else r.low
-
-
-def _high(r: Recomputed) -> Decimal:
-    return r.expected if r.high is None else r.high
 
 
 def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomputed:

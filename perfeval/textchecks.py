@@ -6,6 +6,7 @@ checked at the precision it claims ("约3.4%" holds for 3.43%, "93.18%" only wit
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
@@ -36,16 +37,39 @@ def _quote(b: Bound) -> str:
 
 # ---- stated values against their own arithmetic -------------------------------------------------
 
+@dataclass(frozen=True)
+class Computed:
+    option: dict                # the measure, as the rubric's check writes it
+    measured: rules.Measured
+    low: Decimal                # the range rough figures allow
+    high: Decimal
+
+    @property
+    def formula(self) -> str:
+        return self.measured.text + cited(self.measured.figures)
+
+    @property
+    def working(self) -> Working:
+        return Working(self.formula, self.measured.figures)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    holds: bool
+    computed: Computed                  # by the first basis the figures allow
+    other_basis: Computed | None = None  # another basis the stated value does follow from
+
+
 def _options(inp: Input) -> list:
     return inp.check if isinstance(inp.check, list) else [inp.check]
 
 
-def verdict(b: Bound, inp: Input, figures: dict[str, Figure]):
-    """("ok" | "basis" | "mismatch", first computable (option, measured), matching option or None).
-
-    A stated value holds when its interval meets the range its figures allow. A part (其中包组2…30.3万元
-    未支付) only has to stay within the whole; a part's rate says nothing of the project's.
-    """
+def verdict(b: Bound, inp: Input, figures: dict[str, Figure]) -> Verdict | None:
+    """Does a stated value follow from the figures? It holds when its interval meets the range they
+    allow. A part (其中包组2…30.3万元未支付) only has to stay within the whole; a part's rate says nothing
+    of the project's. None when the figures allow no check."""
+    if b.figure.partial and inp.unit != "万元":
+        return None
     computed = []
     for option in _options(inp):
         try:
@@ -53,56 +77,56 @@ def verdict(b: Bound, inp: Input, figures: dict[str, Figure]):
         except rules.Missing:
             continue
         span = rules.at_corners(lambda moved: rules.measure(option, moved).value, figures, m.figures)
-        computed.append((option, m, span or (m.value, m.value)))
-    if not computed or (b.figure.partial and inp.unit != "万元"):
+        computed.append(Computed(option, m, *(span or (m.value, m.value))))
+    if not computed:
         return None
     low, high = b.figure.interval()
 
-    def holds(span: tuple[Decimal, Decimal]) -> bool:
-        return low <= span[1] and (b.figure.partial or span[0] <= high)
+    def holds(c: Computed) -> bool:
+        return low <= c.high and (b.figure.partial or c.low <= high)
 
-    if holds(computed[0][2]):
-        return "ok", computed[0], None
-    for other in computed[1:]:
-        if holds(other[2]):
-            return "basis", computed[0], other
-    return "mismatch", computed[0], None
+    if holds(computed[0]):
+        return Verdict(True, computed[0])
+    return Verdict(False, computed[0], next((c for c in computed[1:] if holds(c)), None))
 
 
-def _basis(rc: Recomputation, b: Bound, inp: Input, other, cell: str, indicator: str | None) -> Finding:
-    """rate-basis: the stated value follows from another basis than the rubric's own (the first)."""
+def _expected(b: Bound, inp: Input, c: Computed) -> str:
+    return ("≤ " if b.figure.partial else "") + _show(c.measured.value, inp)
+
+
+def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: str | None, mismatch):
+    """rate-basis when the stated value follows from another basis than the rubric's own (its check's
+    first), else mismatch(verdict) when it follows from none; None when it holds."""
+    v = verdict(b, inp, rc.evidence.beside(b).figures)
+    if v is None or v.holds:
+        return None
+    if v.other_basis is None:
+        return mismatch(v)
     names = lambda option: next(iter(option.values()))
-    rubric_basis = _options(inp)[0]
-    wanted = [n for n in names(rubric_basis) if n not in names(other[0])]
-    used = [n for n in names(other[0]) if n not in names(rubric_basis)]
-    m = other[1]
+    own = names(_options(inp)[0])
+    other = names(v.other_basis.option)
     return checks.finding(rc, "rate-basis", cell, indicator, entered=b.figure.text, input=inp.name,
-                           wanted="、".join(wanted), used="、".join(used), formula=m.text + cited(m.figures),
-                           working=Working(m.text + cited(m.figures), m.figures))
+                          wanted="、".join(n for n in own if n not in other),
+                          used="、".join(n for n in other if n not in own),
+                          formula=v.other_basis.formula, working=v.other_basis.working)
 
 
 def check_stated(rc: Recomputation) -> Iterator[Finding]:
     """stated-rate-mismatch: a rate (or unpaid amount) in a 扣分理由 or 存在问题 that its amounts deny."""
-    ev: Evidence | None = rc.evidence
-    if ev is None:
+    if rc.evidence is None:
         return
     at = _indicator_at(rc)
-    for b in ev.table():
+    for b in rc.evidence.table():
         inp = rc.rubric.inputs[b.input]
         if inp.check is None:
             continue
-        found = verdict(b, inp, ev.beside(b).figures)
-        if found is None or found[0] == "ok":
-            continue
         cell, indicator = b.passage.cell, at.get(b.passage.cell)
-        if found[0] == "basis":
-            yield _basis(rc, b, inp, found[2], cell, indicator)
-            continue
-        _, m, span = found[1]
-        formula = m.text + cited(m.figures)
-        yield checks.finding(rc, "stated-rate-mismatch", cell, indicator, entered=b.figure.text,
-                              expected=("≤ " if b.figure.partial else "") + _show(m.value, inp),
-                              working=Working(formula, m.figures), quote=b.clause, formula=formula)
+        finding = _arithmetic(rc, b, inp, cell, indicator, lambda v: checks.finding(
+            rc, "stated-rate-mismatch", cell, indicator, entered=b.figure.text,
+            expected=_expected(b, inp, v.computed), working=v.computed.working, quote=b.clause,
+            formula=v.computed.formula))
+        if finding is not None:
+            yield finding
 
 
 # ---- 总体评价 against the table -------------------------------------------------------------------
@@ -113,7 +137,7 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
     if ev is None:
         return
     seen = set()
-    for b in ev.narrative():
+    for b in ev.narrative():       # the first mention of a figure speaks for the others
         key = (b.input, b.figure.package)
         if key in seen or b.figure.partial and rc.rubric.inputs[b.input].check is None:
             continue
@@ -149,15 +173,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
             return None
         return _mismatch(rc, b, "评价等级", grade, sheet.grade.cell if entered else "合计所在档次")
     if inp.check is not None:
-        found = verdict(b, inp, ev.beside(b).figures)
-        if found is None or found[0] == "ok":
-            return None
-        if found[0] == "basis":
-            return _basis(rc, b, inp, found[2], b.passage.cell, None)
-        _, m, _ = found[1]
-        formula = m.text + cited(m.figures)
-        return _mismatch(rc, b, inp.name, ("≤ " if b.figure.partial else "") + _show(m.value, inp), formula,
-                         Working(formula, m.figures))
+        return _arithmetic(rc, b, inp, b.passage.cell, None, lambda v: _mismatch(
+            rc, b, inp.name, _expected(b, inp, v.computed), v.computed.formula, v.computed.working))
     fixed = ev.structured.get(b.input)
     if fixed is not None:
         if low <= fixed.value <= high:

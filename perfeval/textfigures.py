@@ -40,7 +40,7 @@ _GRADE = re.compile(r"(?:等级|等次|评价结果|评为|评定为)\s*(?:为|�
                     r"(?P<g>优秀|良好|中等|较差|优|良|中|低|差)[”\"'’」』]?(?=[^" + _CJK + r"]|$|等|级|档|次)")
 _GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 
-_PACKAGE = re.compile(r"(?<![\d.])第?(?P<n1>\d{1,2}|[一二三四五六七八九十]{1,3})号?(?:包组|标段|标包|子包|包)"
+PACKAGE = re.compile(r"(?<![\d.])第?(?P<n1>\d{1,2}|[一二三四五六七八九十]{1,3})号?(?:包组|标段|标包|子包|包)"
                       r"|(?:包组|标段|标包|包)\s*(?P<n2>\d{1,2}(?!\d)|[一二三四五六七八九十]{1,3})")
 _CLAUSE_END = "，,。；;！？!?\n"          # not 、: items of a list share their qualifier
 _SENTENCE_END = "。；;！？!?\n"
@@ -49,13 +49,13 @@ _HEDGE_AFTER = re.compile(r"^\s*(?:左右|上下)")
 _VAGUE_BEFORE = re.compile(r"(?:超过|超出|逾|不足|不到|低于|高于|少于|多于|不少于|不低于|不高于|至少|最多|最高|最低|"
                            r"未达到|未达|达不到|增加了?|增长了?|提高了?|提升了?|下降了?|降低了?|减少了?|上升了?|"
                            r"扣除?|每|[<>≤≥＜＞]=?)\s*(?:约)?\s*$")
-_VAGUE_AFTER = re.compile(r"^\s*(?:以上|以下|之上|之下|以内|之内|内)")
+_VAGUE_AFTER = re.compile(r"^\s*(?:以上|以下|之上|之下|以内|之内|内|多|余)")
 _WITHIN = re.compile(r"^\s*(?:以内|之内|内)")
 _CONNECTOR = re.compile(r"^\s*[-~—–至到]\s*$")
 _BARE_RANGE = re.compile(r"\d\s*[-~—–至到]\s*$")          # 3-5个: the 3 has no unit of its own
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Day:
     """A calendar date as written; `day` is None when the text gives only the month (2016年9月)."""
     year: int
@@ -70,9 +70,6 @@ class Day:
 
     def agrees(self, other: "Day") -> bool:
         return self.first() <= other.last() and other.first() <= self.last()
-
-    def __str__(self) -> str:
-        return f"{self.year}年{self.month}月" + (f"{self.day}日" if self.day else "")
 
 
 @dataclass(frozen=True)
@@ -214,7 +211,7 @@ def extract(text: str, sheet: str = "", cell: str = "", label: str = "") -> Pass
     figures = [_qualify(norm, found, i) for i in range(len(found))]
     figures = [f for f in figures if f.value is not None]
     packages = {}
-    for m in _PACKAGE.finditer(norm):
+    for m in PACKAGE.finditer(norm):
         number = cn_number(m["n1"] or m["n2"])
         if number is not None and free(*m.span()):
             packages.setdefault(int(number), m.group(0))
@@ -245,7 +242,8 @@ def _duration(m: re.Match, add) -> None:
               "工作日": Decimal(1) / 30, "周": Decimal(7) / 30, "星期": Decimal(7) / 30,
               "个星期": Decimal(7) / 30}[unit]
     value = number * months + (6 if unit == "年半" else 0) + (Decimal("0.5") if unit == "个半月" else 0)
-    add(m, "duration", value, months, vague=bool(m["more"]) or unit in ("个多月",) or "工作日" in unit)
+    # 3个多月 is a bound; 90个工作日 is no number of calendar months
+    add(m, "duration", value, months, vague=bool(m["more"]) or unit == "个多月" or "工作日" in unit)
 
 
 def _qualify(norm: str, found: list[dict], i: int) -> TextFigure:
@@ -284,7 +282,7 @@ def _place(passage: Passage, norm: str, f: TextFigure) -> TextFigure:
     """The package a figure belongs to, and whether it is the figure of a part."""
     scope = passage.sentence(f.start) if f.kind in TIME_KINDS else passage.clause(f.start)
     package = None
-    for m in _PACKAGE.finditer(norm, scope[0], f.start):
+    for m in PACKAGE.finditer(norm, scope[0], f.start):
         number = cn_number(m["n1"] or m["n2"])
         if number is not None and not any(g.start <= m.start() < g.end for g in passage.figures):
             package = int(number)

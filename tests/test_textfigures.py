@@ -61,6 +61,8 @@ EXTRACTED = [
     ("约定90天内完成", [("duration", "3", "")]),             # 内 bounds a term: still the term
     ("工期3年以上", [("duration", "36", "vague")]),
     ("历时3个多月", [("duration", "3", "vague")]),
+    ("延期两年多", [("duration", "24", "vague")]),
+    ("90个工作日内完成", [("duration", "3", "vague")]),
     # scores and grades
     ("项目评价分数为81分", [("score", "81", "")]),
     ("扣1分", [("score", "1", "vague")]),
