@@ -67,6 +67,7 @@ class FigureSet:
     figures: dict[str, Figure]
     package: str = ""                     # "01包组" when the set is one package's
     conflicted: tuple[str, ...] = ()      # inputs left unbound because their candidates disagree
+    from_text: bool = False               # read from text, where silence is not absence
 
 
 def passages(sheet: Sheet) -> list[Passage]:
@@ -143,7 +144,7 @@ class Evidence:
         figures = with_defaults(figures, self.rubric)
         conflicted += [i.name for i in self.rubric.inputs.values()
                        if i.name not in figures and i.default in conflicted]      # 实际成本 <- 合同金额
-        return FigureSet(figures, label, tuple(conflicted))
+        return FigureSet(figures, label, tuple(conflicted), any(layers))
 
     def for_row(self, row: IndicatorRow, indicator: Indicator) -> list[list[FigureSet]]:
         """The figures an indicator may be recomputed from, most trusted first: the structured ones

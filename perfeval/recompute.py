@@ -113,6 +113,10 @@ def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomput
     for wanted, stand_in in ind.spec.get("substitutes", {}).items():
         if wanted not in figures and stand_in in figures:
             figures[wanted] = stand_ins[wanted] = figures[stand_in]
+    optional = ind.spec.get("expected")
+    if found.from_text and optional and optional not in figures:
+        # a text that names no expected rate has not said there is none (满意度: 90% applies only then)
+        return Recomputed(ind.name, weight, None, missing=(optional,))
     outcome = rules.recompute(ind, weight, figures)
     if outcome.expected is None:
         return Recomputed(ind.name, weight, None, missing=tuple(

@@ -147,7 +147,7 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
             yield finding
 
 
-def _mismatch(rc: Recomputation, b: Bound, what: str, expected: str, where: str, working=None) -> Finding:
+def _mismatch(rc: Recomputation, b: Bound, what: str, expected: object, where: str, working=None) -> Finding:
     return checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=b.figure.text,
                            expected=expected, working=working, quote=_quote(b), what=what, where=where)
 
@@ -162,7 +162,7 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
         if any(v is not None and low <= v <= high for v in (total, added)):
             return None
         shown = total if total is not None else added
-        return _mismatch(rc, b, "合计", f"{fmt(shown)} 分", sheet.total.cell if sheet.total else "各项评分之和")
+        return _mismatch(rc, b, "合计", shown, sheet.total.cell if sheet.total else "各项评分之和")
     if inp.unit == "grade":
         bands = checks.bands(rc)
         entered = sheet.grade.value.strip() if sheet.grade and sheet.grade.value.strip() else None

@@ -96,7 +96,7 @@ def test_planted(make_sheet, name, changes, code, where):
 def test_narrative_81_over_79_names_total_and_grade(make_sheet):
     found = findings(make_sheet, scores={"其他经济社会效益": 1}, total=79, grade="中")
     messages = [codes.render(f) for f in found if f.code == "narrative-mismatch"]
-    assert any("81分" in m and "79 分" in m and "G52" in m for m in messages)
+    assert any("81分" in m and "合计为 79（G52）" in m for m in messages)
     assert any("等级为良" in m and "为 中" in m for m in messages)
 
 
@@ -127,6 +127,10 @@ FIRE = [
      ("G33", "完成及时性")),
     ("formula-mismatch", "own_stated_rate", dict(reasons={"预算执行率": "预算执行率为80%。"}, total=81),
      ("G16", "预算执行率")),
+    ("formula-mismatch", "satisfaction_below_its_expected_rate",
+     dict(reasons={"社会公众或服务对象满意度": "满意度为80%，预期满意度为90%。"}), ("G51", "社会公众或服务对象满意度")),
+    ("formula-mismatch", "running_rate_below_floor",
+     dict(reasons={"系统正常运行率": "系统正常运行率为80%，预期正常运行率为99%。"}), ("G31", "系统正常运行率")),
 ]
 
 PASS = [
@@ -152,6 +156,12 @@ PASS = [
     ("formula-mismatch", "rough_dates_allow_either_score",
      dict(reasons={"完成及时性": "2019年1月1日开工，合同约定9个月完成，实际于2019年11月完成。"},
           scores={"完成及时性": 1}, total=82)),
+    ("formula-mismatch", "satisfaction_without_its_expected_rate",
+     dict(reasons={"社会公众或服务对象满意度": "满意度为80%，达到评审报告确定的预期值。"})),
+    ("formula-mismatch", "satisfaction_at_its_expected_rate",
+     dict(reasons={"社会公众或服务对象满意度": "满意度为96%，预期满意度为95%。"})),
+    ("formula-mismatch", "running_rate_at_its_expected_rate",
+     dict(reasons={"系统正常运行率": "系统正常运行率99.5%，正常运行率预期值99%。"})),
     ("formula-mismatch", "two_different_contracts_in_one_reason",
      dict(reasons={"成本节约率": "项目预算总额为460万元，中标合同金额为400万元，合同金额为444.2万元。"})),
 ]
