@@ -82,7 +82,7 @@ class TextFigure:
     ulp: Decimal = Decimal(0)   # the unit of the last digit written (0.001 for 444.205万元)
     approx: bool = False        # 约, 左右: holds within one ulp rather than half of one
     vague: bool = False         # a bound, a change or a range: never bound to an input
-    package: int | None = None  # 01包组 -> 1; time figures take the sentence's package, others the clause's
+    package: int | None = None  # 01包组 -> 1: the package its sentence names
     partial: bool = False       # a non-time figure of a part (其中…, a package's amount)
 
     def interval(self) -> tuple[Decimal, Decimal]:
@@ -279,14 +279,21 @@ def _in_range(norm: str, found: list[dict], i: int) -> bool:
 
 
 def _place(passage: Passage, norm: str, f: TextFigure) -> TextFigure:
-    """The package a figure belongs to, and whether it is the figure of a part."""
-    scope = passage.sentence(f.start) if f.kind in TIME_KINDS else passage.clause(f.start)
+    """The package a figure belongs to, and whether it is the figure of a part.
+
+    A package named in a sentence (01包组…开工，合同约定…，实际于…完成) holds to its end, except one
+    named in passing (其中包组2还有…未支付), which holds to the end of its clause only."""
+    clause_start = passage.clause(f.start)[0]
     package = None
-    for m in PACKAGE.finditer(norm, scope[0], f.start):
+    for m in PACKAGE.finditer(norm, passage.sentence(f.start)[0], f.start):
         number = cn_number(m["n1"] or m["n2"])
-        if number is not None and not any(g.start <= m.start() < g.end for g in passage.figures):
-            package = int(number)
-    partial = f.kind not in TIME_KINDS and (package is not None or "其中" in norm[scope[0]:f.start])
+        if number is None or any(g.start <= m.start() < g.end for g in passage.figures):
+            continue
+        marker_clause = passage.clause(m.start())[0]
+        if marker_clause != clause_start and "其中" in norm[marker_clause:m.start()]:
+            continue
+        package = int(number)
+    partial = f.kind not in TIME_KINDS and (package is not None or "其中" in norm[clause_start:f.start])
     return TextFigure(f.kind, f.value, f.start, f.end, f.text, f.ulp, f.approx, f.vague, package, partial)
 
 
