@@ -48,8 +48,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
           "en": "figures not found ({missing}); formula not checked"}),
     Code("stated-rate-mismatch", W,
          {"zh": "文字中的比率与旁边的金额不符", "en": "a rate in the text does not follow from its amounts"},
-         {"zh": "文字写“{quote}”，按 {formula}，应为 {expected}",
-          "en": "the text says “{quote}”; {formula} gives {expected}"}),
+         {"zh": "文字写“{quote}”，按 {formula}，应为 {should}",
+          "en": "the text says “{quote}”; {formula} gives {should}"}),
     Code("weight-sum-mismatch", E,
          {"zh": "权重合计不符", "en": "weights do not add up"},
          {"zh": "{scope}的权重合计为 {entered}，应为 {expected}",
@@ -76,8 +76,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
           "en": "score {entered} is below the weight {weight} but no reason is given"}),
     Code("narrative-mismatch", W,
          {"zh": "总体评价引用的数字与表内不符", "en": "the narrative quotes a figure that differs from the table"},
-         {"zh": "总体评价写“{quote}”，而{what}为 {expected}（{where}）",
-          "en": "the narrative says “{quote}”, but {what} is {expected} ({where})"}),
+         {"zh": "总体评价写“{quote}”，而{what}为 {should}（{where}）",
+          "en": "the narrative says “{quote}”, but {what} is {should} ({where})"}),
     Code("unknown-indicator", W,
          {"zh": "评分表中有评分规则未列出的指标", "en": "a row's indicator is not in the rubric"},
          {"zh": "指标“{indicator}”不在评分规则 {rubric} 中",
@@ -112,8 +112,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
           "en": "{wanted} not given; recomputed with {used} {value} ({where}) in its place"}),
     Code("rate-basis", I,
          {"zh": "文字中的比率未按评分标准的口径计算", "en": "a rate in the text is computed on another basis than the rubric's"},
-         {"zh": "文字中的{input} {entered} 按{used}而非{wanted}计算：{formula}",
-          "en": "the {input} of {entered} in the text is computed over {used}, not {wanted}: {formula}"}),
+         {"zh": "文字中的{input} {stated} 按{used}而非{wanted}计算：{formula}",
+          "en": "the {input} of {stated} in the text is computed over {used}, not {wanted}: {formula}"}),
 ]}
 
 LANGS = ("zh", "en")

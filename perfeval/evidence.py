@@ -67,7 +67,16 @@ class FigureSet:
     figures: dict[str, Figure]
     package: str = ""                     # "01包组" when the set is one package's
     conflicted: tuple[str, ...] = ()      # inputs left unbound because their candidates disagree
-    from_text: bool = False               # read from text, where silence is not absence
+    from_text: frozenset = frozenset()    # inputs whose figure was read from text
+    contested: frozenset = frozenset()    # structured inputs some text contradicts
+
+    def mixes_contested(self, used: tuple[Figure, ...]) -> list[str]:
+        """Structured figures a text contradicts, used beside figures read from text: the text was
+        written with other numbers, so the mix stands for neither (基础数据 alone is fine)."""
+        names = [n for n, f in self.figures.items() if any(f is u for u in used)]
+        if not any(n in self.from_text for n in names):
+            return []
+        return [n for n in names if n in self.contested]
 
 
 def passages(sheet: Sheet) -> list[Passage]:
@@ -94,6 +103,8 @@ class Evidence:
         self.structured = structured(sheet, rubric)
         self.passages = passages(sheet)
         self.bound = [b for p in self.passages for b in bind(p, rubric.inputs.values())]
+        self.contested = frozenset(b.input for b in self.bound if b.input in self.structured
+                                   and not b.figure.partial and not _holds(b, self.structured[b.input]))
 
     # ---- layers ----------------------------------------------------------------------------------
 
@@ -119,17 +130,26 @@ class Evidence:
                 return most_precise(found), False
         return None, False
 
-    def figure_set(self, layers: list[list[Bound]], package: int | None = None, label: str = "") -> FigureSet:
-        figures = dict(self.structured)
+    def figure_set(self, layers: list[list[Bound]], package: int | None = None, label: str = "",
+                   own: int = 0) -> FigureSet:
+        """A figure per input: from the first `own` layers (a text's own arithmetic), then the
+        structured figures, then the other layers; then derived ones and defaults."""
+        figures: dict[str, Figure] = {}
         conflicted: list[str] = []
         for inp in self.rubric.inputs.values():
-            if inp.name in figures or inp.unit in ("date", "grade", "score"):
+            if inp.unit in ("date", "grade", "score"):
                 continue                        # dates only feed derive; 总分 and 评价等级 no rule
-            bound, clash = self.pick(inp.name, layers, package)
+            bound, clash = self.pick(inp.name, layers[:own], package)
+            if bound is None and not clash:
+                if inp.name in self.structured:
+                    figures[inp.name] = self.structured[inp.name]
+                    continue
+                bound, clash = self.pick(inp.name, layers[own:], package)
             if bound is not None:
                 figures[inp.name] = bound.figure_as()
             elif clash:
                 conflicted.append(inp.name)
+        text = {n for n, f in figures.items() if f is not self.structured.get(n)}
         for inp in self.rubric.inputs.values():
             if inp.name in figures or not inp.derive:
                 continue
@@ -139,12 +159,14 @@ class Evidence:
                 source = f"{start.source}至{end.source}"
                 figures[inp.name] = Figure(inp.name, nominal, source) if low == high else \
                     Figure(inp.name, nominal, f"{source}（约 {fmt(nominal, 1)} 个月）", low, high)
+                text.add(inp.name)
             elif c1 or c2:
                 conflicted.append(inp.name)
-        figures = with_defaults(figures, self.rubric)
+        with_text = with_defaults(figures, self.rubric)
+        text |= {n for n in with_text if n not in figures and self.rubric.inputs[n].default in text}
         conflicted += [i.name for i in self.rubric.inputs.values()
-                       if i.name not in figures and i.default in conflicted]      # 实际成本 <- 合同金额
-        return FigureSet(figures, label, tuple(conflicted), any(layers))
+                       if i.name not in with_text and i.default in conflicted]      # 实际成本 <- 合同金额
+        return FigureSet(with_text, label, tuple(conflicted), frozenset(text), self.contested)
 
     def for_row(self, row: IndicatorRow, indicator: Indicator) -> list[list[FigureSet]]:
         """The figures an indicator may be recomputed from, most trusted first: the structured ones
@@ -163,12 +185,12 @@ class Evidence:
         return [[self.figure_set([])], sets([own]), sets([own, self.table(besides=cell), self.narrative()])]
 
     def beside(self, b: Bound) -> FigureSet:
-        """The figures a stated value is checked against: those of its own text, then structured ones;
-        for 总体评价, the table's texts too."""
+        """The figures a stated value is checked against: those of its own text first (its arithmetic
+        is what is checked), then structured ones; for 总体评价, then the table's texts."""
         layers = [[x for x in self.in_cell(b.passage.cell) if x.input != b.input]]
         if b.passage.label == NARRATIVE:
             layers.append(self.table())
-        return self.figure_set(layers, b.figure.package if b.figure.kind in TIME_KINDS else None)
+        return self.figure_set(layers, b.figure.package if b.figure.kind in TIME_KINDS else None, own=1)
 
     # ---- disagreements -------------------------------------------------------------------------
 

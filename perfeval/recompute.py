@@ -113,15 +113,18 @@ def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomput
     for wanted, stand_in in ind.spec.get("substitutes", {}).items():
         if wanted not in figures and stand_in in figures:
             figures[wanted] = stand_ins[wanted] = figures[stand_in]
-    optional = ind.spec.get("expected")
-    if found.from_text and optional and optional not in figures:
-        # a text that names no expected rate has not said there is none (满意度: 90% applies only then)
-        return Recomputed(ind.name, weight, None, missing=(optional,))
     outcome = rules.recompute(ind, weight, figures)
     if outcome.expected is None:
         return Recomputed(ind.name, weight, None, missing=tuple(
             f"{m}（文字中有两个不同的数）" if m in found.conflicted else m for m in outcome.missing))
     used = outcome.working.figures
+    optional = ind.spec.get("expected")
+    if optional and optional not in figures and any(figures.get(n) in used for n in found.from_text):
+        # a text that names no expected rate has not said there is none (满意度: 90% applies only then)
+        return Recomputed(ind.name, weight, None, missing=(optional,))
+    contested = found.mixes_contested(used)
+    if contested:
+        return Recomputed(ind.name, weight, None, missing=tuple(f"{n}（基础数据或表头与文字不一致）" for n in contested))
     low, high = rules.at_corners(lambda moved: rules.recompute(ind, weight, moved).expected, figures, used) \
         or (outcome.expected, outcome.expected)
     substituted = tuple((w, f) for w, f in stand_ins.items() if any(f is u for u in used))

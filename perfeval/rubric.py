@@ -102,9 +102,13 @@ class Rubric:
         return names
 
     def input_named(self, written: str) -> Input | None:
+        """The input a 基础数据 name stands for: an input of that name, else one it is an alias of."""
         key = normalize_text(written)
         for inp in self.inputs.values():
-            if key in (normalize_text(n) for n in (inp.name, *inp.aliases)):
+            if key == normalize_text(inp.name):
+                return inp
+        for inp in self.inputs.values():
+            if key in (normalize_text(n) for n in inp.aliases):
                 return inp
         return None
 

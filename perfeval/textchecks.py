@@ -24,6 +24,17 @@ def _show(value: Decimal, inp: Input) -> str:
     return fmt_rate(value) if inp.unit == "rate" else f"{fmt(value, 4)}{inp.unit if inp.unit == '万元' else ''}"
 
 
+def _plain(value: Decimal | str, inp: Input) -> Decimal | str:
+    """entered/expected for JSON: a number in the unit people read (93.18 for 93.18%), else text."""
+    if isinstance(value, Decimal):
+        return value * 100 if inp.unit == "rate" else value
+    return str(value)
+
+
+def _stated(b: Bound) -> Decimal | str:
+    return b.figure.value if isinstance(b.figure.value, Decimal) else b.figure.text
+
+
 def _indicator_at(rc: Recomputation) -> dict[str, str]:
     """reason cell -> indicator name, to place text findings at their indicator."""
     return {p.row.reason.cell: p.name for p in rc.placed if p.row.reason}
@@ -90,7 +101,7 @@ def verdict(b: Bound, inp: Input, figures: dict[str, Figure]) -> Verdict | None:
     return Verdict(False, computed[0], next((c for c in computed[1:] if holds(c)), None))
 
 
-def _expected(b: Bound, inp: Input, c: Computed) -> str:
+def _should(b: Bound, inp: Input, c: Computed) -> str:
     return ("≤ " if b.figure.partial else "") + _show(c.measured.value, inp)
 
 
@@ -105,7 +116,8 @@ def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: s
     names = lambda option: next(iter(option.values()))
     own = names(_options(inp)[0])
     other = names(v.other_basis.option)
-    return checks.finding(rc, "rate-basis", cell, indicator, entered=b.figure.text, input=inp.name,
+    return checks.finding(rc, "rate-basis", cell, indicator, entered=_plain(_stated(b), inp),
+                          stated=b.figure.text, input=inp.name,
                           wanted="、".join(n for n in own if n not in other),
                           used="、".join(n for n in other if n not in own),
                           formula=v.other_basis.formula, working=v.other_basis.working)
@@ -122,9 +134,9 @@ def check_stated(rc: Recomputation) -> Iterator[Finding]:
             continue
         cell, indicator = b.passage.cell, at.get(b.passage.cell)
         finding = _arithmetic(rc, b, inp, cell, indicator, lambda v: checks.finding(
-            rc, "stated-rate-mismatch", cell, indicator, entered=b.figure.text,
-            expected=_expected(b, inp, v.computed), working=v.computed.working, quote=b.clause,
-            formula=v.computed.formula))
+            rc, "stated-rate-mismatch", cell, indicator, entered=_plain(_stated(b), inp),
+            expected=_plain(v.computed.measured.value, inp), working=v.computed.working, quote=b.clause,
+            formula=v.computed.formula, should=_should(b, inp, v.computed)))
         if finding is not None:
             yield finding
 
@@ -147,9 +159,12 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
             yield finding
 
 
-def _mismatch(rc: Recomputation, b: Bound, what: str, expected: object, where: str, working=None) -> Finding:
-    return checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=b.figure.text,
-                           expected=expected, working=working, quote=_quote(b), what=what, where=where)
+def _mismatch(rc: Recomputation, b: Bound, what: str, expected: object, should: str, where: str,
+              working=None) -> Finding:
+    inp = rc.rubric.inputs[b.input]
+    return checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=_plain(_stated(b), inp),
+                          expected=_plain(expected, inp), working=working, quote=_quote(b), what=what,
+                          should=should, where=where)
 
 
 def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
@@ -162,7 +177,7 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
         if any(v is not None and low <= v <= high for v in (total, added)):
             return None
         shown = total if total is not None else added
-        return _mismatch(rc, b, "合计", shown, sheet.total.cell if sheet.total else "各项评分之和")
+        return _mismatch(rc, b, "合计", shown, fmt(shown), sheet.total.cell if sheet.total else "各项评分之和")
     if inp.unit == "grade":
         bands = checks.bands(rc)
         entered = sheet.grade.value.strip() if sheet.grade and sheet.grade.value.strip() else None
@@ -171,15 +186,16 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
             grade = checks.band_of(sheet.total.value, bands)
         if grade is None or grade[:1] == b.figure.value[:1]:      # 良 and 良好 are one grade
             return None
-        return _mismatch(rc, b, "评价等级", grade, sheet.grade.cell if entered else "合计所在档次")
+        return _mismatch(rc, b, "评价等级", grade, grade, sheet.grade.cell if entered else "合计所在档次")
     if inp.check is not None:
         return _arithmetic(rc, b, inp, b.passage.cell, None, lambda v: _mismatch(
-            rc, b, inp.name, _expected(b, inp, v.computed), v.computed.formula, v.computed.working))
+            rc, b, inp.name, v.computed.measured.value, _should(b, inp, v.computed), v.computed.formula,
+            v.computed.working))
     fixed = ev.structured.get(b.input)
     if fixed is not None:
         if low <= fixed.value <= high:
             return None
-        return _mismatch(rc, b, inp.name, _show(fixed.value, inp), fixed.source)
+        return _mismatch(rc, b, inp.name, fixed.value, _show(fixed.value, inp), fixed.source)
     package = b.figure.package if b.figure.kind in TIME_KINDS else None
     table = [t for t in ev.table() if t.input == b.input and not t.figure.partial
              and (t.figure.package == package or t.figure.kind not in TIME_KINDS)]
@@ -189,7 +205,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
     if b.figure.agrees(ref.figure):
         return None
     label = package_label(ref.passage, ref.figure.package)
-    return _mismatch(rc, b, f"{label}{inp.name}", ref.figure.text, f"{ref.passage.where}“{ref.clause}”")
+    return _mismatch(rc, b, f"{label}{inp.name}", _stated(ref), ref.figure.text,
+                     f"{ref.passage.where}“{ref.clause}”")
 
 
 # ---- notes ---------------------------------------------------------------------------------------
