@@ -68,7 +68,7 @@ class FigureSet:
     package: str = ""                     # "01包组" when the set is one package's
     conflicted: tuple[str, ...] = ()      # inputs left unbound because their candidates disagree
     from_text: frozenset = frozenset()    # inputs whose figure was read from text
-    contested: frozenset = frozenset()    # structured inputs some text contradicts
+    contested: frozenset = frozenset()    # inputs whose figure is a structured one some text contradicts
 
     def mixes_contested(self, used: tuple[Figure, ...]) -> list[str]:
         """Structured figures a text contradicts, used beside figures read from text: the text was
@@ -162,11 +162,15 @@ class Evidence:
                 text.add(inp.name)
             elif c1 or c2:
                 conflicted.append(inp.name)
-        with_text = with_defaults(figures, self.rubric)
-        text |= {n for n in with_text if n not in figures and self.rubric.inputs[n].default in text}
+        contested = {n for n in figures if n in self.contested and n not in text}
+        completed = with_defaults(figures, self.rubric)
+        for name in completed.keys() - figures.keys():          # 计划成本 <- 预算金额: the default's origin
+            default = self.rubric.inputs[name].default
+            text |= {name} if default in text else set()
+            contested |= {name} if default in contested else set()
         conflicted += [i.name for i in self.rubric.inputs.values()
-                       if i.name not in with_text and i.default in conflicted]      # 实际成本 <- 合同金额
-        return FigureSet(with_text, label, tuple(conflicted), frozenset(text), self.contested)
+                       if i.name not in completed and i.default in conflicted]      # 实际成本 <- 合同金额
+        return FigureSet(completed, label, tuple(conflicted), frozenset(text), frozenset(contested))
 
     def for_row(self, row: IndicatorRow, indicator: Indicator) -> list[list[FigureSet]]:
         """The figures an indicator may be recomputed from, most trusted first: the structured ones

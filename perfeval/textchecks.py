@@ -12,7 +12,7 @@ from typing import Iterator
 
 from . import checks, rules
 from .binding import Bound, first_conflict, most_precise
-from .evidence import NARRATIVE, Evidence
+from .evidence import NARRATIVE, Evidence, FigureSet
 from .model import Figure, Finding, Working
 from .numbers import fmt, fmt_rate
 from .recompute import Recomputation, cited
@@ -75,18 +75,21 @@ def _options(inp: Input) -> list:
     return inp.check if isinstance(inp.check, list) else [inp.check]
 
 
-def verdict(b: Bound, inp: Input, figures: dict[str, Figure]) -> Verdict | None:
+def verdict(b: Bound, inp: Input, found: FigureSet) -> Verdict | None:
     """Does a stated value follow from the figures? It holds when its interval meets the range they
     allow. A part (其中包组2…30.3万元未支付) only has to stay within the whole; a part's rate says nothing
     of the project's. None when the figures allow no check."""
     if b.figure.partial and inp.unit != "万元":
         return None
     computed = []
+    figures = found.figures
     for option in _options(inp):
         try:
             m = rules.measure(option, figures, as_rate=inp.unit == "rate")
         except rules.Missing:
             continue
+        if found.mixes_contested(m.figures):
+            continue                    # 基础数据 the text contradicts, beside the text's own figures
         span = rules.at_corners(lambda moved: rules.measure(option, moved).value, figures, m.figures)
         computed.append(Computed(option, m, *(span or (m.value, m.value))))
     if not computed:
@@ -108,7 +111,7 @@ def _should(b: Bound, inp: Input, c: Computed) -> str:
 def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: str | None, mismatch):
     """rate-basis when the stated value follows from another basis than the rubric's own (its check's
     first), else mismatch(verdict) when it follows from none; None when it holds."""
-    v = verdict(b, inp, rc.evidence.beside(b).figures)
+    v = verdict(b, inp, rc.evidence.beside(b))
     if v is None or v.holds:
         return None
     if v.other_basis is None:
