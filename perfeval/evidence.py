@@ -103,8 +103,10 @@ class Evidence:
         self.structured = structured(sheet, rubric)
         self.passages = passages(sheet)
         self.bound = [b for p in self.passages for b in bind(p, rubric.inputs.values())]
+        # structured figures some text contradicts (a package's figure is not the project's)
         self.contested = frozenset(b.input for b in self.bound if b.input in self.structured
-                                   and not b.figure.partial and not _holds(b, self.structured[b.input]))
+                                   and not b.figure.partial and b.figure.package is None
+                                   and not _holds(b, self.structured[b.input]))
 
     # ---- layers ----------------------------------------------------------------------------------
 
