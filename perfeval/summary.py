@@ -1,8 +1,9 @@
-"""DIR/summary.xlsx: one row per input file (unreadable ones with their reason) linked to its annotated
-copy, and a second sheet with every finding.
+"""DIR/summary.xlsx: one row per file the output folder holds (unreadable ones with their reason)
+linked to its annotated copy, and a second sheet with every finding.
 
-Written in openpyxl's write-only mode from a stream of results, so its memory does not grow with the
-number of files: the roll-up of thousands of files costs what one row costs.
+Written by xlsxwriter in constant-memory mode from a stream of results: rows go to disk as they
+are written and strings are stored inline, so a summary of thousands of files costs the memory of
+one row.
 """
 from __future__ import annotations
 
@@ -10,17 +11,15 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
+import xlsxwriter
 
 from .codes import label, render, severity_label
 from .model import FileResult, Severity
 from .report import number
-from .xlsxout import BOLD, FILLS, HEADER_FILL, LINK, WRAP, fit_to_width, location, save_atomically
+from .xlsxout import write_atomically
 
 NAME = "summary.xlsx"
+MAX_LINKS = 65_000          # Excel's limit is 65,530 hyperlinks per sheet; later rows keep plain text
 
 FILE_COLUMNS = [("col.file", 36), ("col.unit", 20), ("col.project", 28), ("col.rubric", 12),
                 ("col.total_entered", 10), ("col.total_recomputed", 10), ("col.grade_entered", 10),
@@ -29,63 +28,71 @@ FILE_COLUMNS = [("col.file", 36), ("col.unit", 20), ("col.project", 28), ("col.r
 FINDING_COLUMNS = [("col.file", 36), ("col.severity", 9), ("col.code", 20), ("col.level1", 12),
                    ("col.level2", 14), ("col.level3", 22), ("col.cell", 10), ("col.entered", 10),
                    ("col.recomputed", 10), ("col.message", 56)]
+_WRAP = {"text_wrap": True, "valign": "top"}
+_FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}     # as the annotated copies
 
 
 class _Table:
-    """A write-only sheet: bold header, widths, frozen header, autofilter, printed landscape."""
+    """One sheet: bold header, widths, frozen header, autofilter, printed landscape one page wide."""
 
-    def __init__(self, wb: Workbook, title: str, columns: list[tuple[str, float]], lang: str):
-        self.ws = wb.create_sheet(title)
+    def __init__(self, wb: xlsxwriter.Workbook, title: str, columns: list[tuple[str, float]], lang: str,
+                 formats: dict):
+        self.ws = wb.add_worksheet(title)
+        self.formats = formats
         self.columns = len(columns)
-        for col, (_, width) in enumerate(columns, start=1):
-            self.ws.column_dimensions[get_column_letter(col)].width = width
-        self.ws.freeze_panes = "A2"
-        self.ws.print_title_rows = "1:1"
-        fit_to_width(self.ws, landscape=True)
-        self.rows = 0
-        self.append([self._cell(label(key, lang), font=BOLD, fill=HEADER_FILL) for key, _ in columns])
+        for col, (_, width) in enumerate(columns):
+            self.ws.set_column(col, col, width)
+        self.ws.freeze_panes(1, 0)
+        self.ws.repeat_rows(0)
+        self.ws.set_landscape()
+        self.ws.set_paper(9)
+        self.ws.fit_to_pages(1, 0)
+        for col, (key, _) in enumerate(columns):
+            self.ws.write_string(0, col, label(key, lang), formats["header"])
+        self.row = 0
+        self.links = 0
 
-    def _cell(self, value: object, **style: object) -> WriteOnlyCell:
-        """Text stays text (`=HYPERLINK(...)` from an input is a string); Decimals become numbers."""
-        cell = WriteOnlyCell(self.ws, value=number(value))
-        if isinstance(value, str):
-            cell.data_type = "s"
-        cell.alignment = WRAP
-        for name, attr in style.items():
-            if attr is not None:
-                setattr(cell, name, attr)
-        return cell
-
-    def append(self, cells: list[WriteOnlyCell]) -> None:
-        self.rows += 1
-        for col, cell in enumerate(cells, start=1):
-            if cell.hyperlink is not None:
-                cell.hyperlink.ref = f"{get_column_letter(col)}{self.rows}"
-        self.ws.append(cells)
-
-    def row(self, values: list[object], fills: dict[int, object] = {}, links: dict[int, Hyperlink] = {}) -> None:
-        cells = [self._cell(v, fill=fills.get(c)) for c, v in enumerate(values, start=1)]
-        for c, target in links.items():
-            cells[c - 1].hyperlink = target
-            cells[c - 1].font = LINK
-        self.append(cells)
+    def add(self, values: list[object], fills: dict[int, Severity] = {}, links: dict[int, str] = {}) -> None:
+        """One row; text is always written as text (`=HYPERLINK(...)` from an input stays a string)."""
+        self.row += 1
+        for col, value in enumerate(values):
+            fmt = self.formats[fills[col]] if col in fills else self.formats["wrap"]
+            value = number(value)
+            if col in links and value is not None and self.links < MAX_LINKS:
+                self.links += 1
+                self.ws.write_url(self.row, col, links[col], self.formats["link"], string=str(value))
+            elif value is None:
+                self.ws.write_blank(self.row, col, None, fmt)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                self.ws.write_number(self.row, col, value, fmt)
+            else:
+                self.ws.write_string(self.row, col, str(value), fmt)
 
     def close(self) -> None:
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 2)}"
+        self.ws.autofilter(0, 0, max(self.row, 1), self.columns - 1)
 
 
 def write(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
-    wb = Workbook(write_only=True)
-    files = _Table(wb, label("sheet.files", lang), FILE_COLUMNS, lang)
-    findings = _Table(wb, label("sheet.findings", lang), FINDING_COLUMNS, lang)
+    write_atomically(path, lambda tmp: _write(results, tmp, path.parent, lang))
+    return path
+
+
+def _write(results: Iterable[FileResult], tmp: str, folder: Path, lang: str) -> None:
+    wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False, "tmpdir": str(folder)})
+    formats = {"wrap": wb.add_format(_WRAP),
+               "header": wb.add_format({**_WRAP, "bold": True, "bg_color": "#DDEBF7"}),
+               "link": wb.add_format({**_WRAP, "font_color": "#0563C1", "underline": 1}),
+               **{s: wb.add_format({**_WRAP, "bg_color": c}) for s, c in _FILL.items()}}
+    files = _Table(wb, label("sheet.files", lang), FILE_COLUMNS, lang, formats)
+    findings = _Table(wb, label("sheet.findings", lang), FINDING_COLUMNS, lang, formats)
     for result in results:
-        copy = os.path.relpath(result.output, path.parent) if result.output else None
+        copy = os.path.relpath(result.output, folder) if result.output else None
         _file_row(files, result, copy, lang)
         _finding_rows(findings, result, copy, lang)
     files.close()
     findings.close()
-    save_atomically(wb, path)
-    return path
+    wb.close()
 
 
 def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
@@ -96,8 +103,7 @@ def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) ->
               label(f"status.{result.status}", lang), copy, result.error or result.output_error]
     worst = Severity.ERROR if result.status == "unreadable" or result.count(Severity.ERROR) else (
         Severity.WARNING if result.status == "flagged" or result.output_error else None)
-    table.row(values, fills={11: FILLS[worst]} if worst else {},
-              links={12: Hyperlink(ref="", target=copy)} if copy else {})
+    table.add(values, fills={10: worst} if worst else {}, links={11: f"external:{copy}"} if copy else {})
 
 
 def _finding_rows(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
@@ -108,5 +114,5 @@ def _finding_rows(table: _Table, result: FileResult, copy: str | None, lang: str
                   f.cell or "—", f.entered, f.expected, render(f, lang)]
         links = {}
         if copy and f.cell and f.sheet:
-            links[7] = Hyperlink(ref="", target=copy, location=location(f.sheet, f.cell))
-        table.row(values, fills={2: FILLS[f.severity]} if f.severity in FILLS else {}, links=links)
+            links[6] = f"external:{copy}#'{f.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"
+        table.add(values, fills={1: f.severity} if f.severity in _FILL else {}, links=links)

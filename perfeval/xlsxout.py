@@ -5,6 +5,7 @@ import os
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -78,13 +79,17 @@ def link(cell: Cell, target: str | None = None, sheet: str | None = None, coordi
 
 
 def save_atomically(wb: Workbook, path: Path) -> None:
-    """Write to a hidden temporary name beside `path`, then os.replace it into place (with the
+    write_atomically(path, wb.save)
+
+
+def write_atomically(path: Path, write: Callable[[str], None]) -> None:
+    """`write(name)` a hidden temporary file beside `path`, then os.replace it into place (with the
     permissions a plainly created file would get, not mkstemp's 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".perfeval-", suffix=".tmp")
     os.close(fd)
     try:
-        wb.save(tmp)
+        write(tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
