@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import checks, recompute, rubric as rubrics
-from .model import FileResult, IndicatorResult, Severity
+from .model import FileResult, IndicatorResult, Severity, Sheet
 from .numbers import round_half_up
-from .reader import Opened, Unreadable, read
+from .reader import Opened, Unreadable, read, read_sheet
 
 EXTENSIONS = (".xlsx", ".xlsm")
 
@@ -35,12 +35,25 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def evaluate(opened: Opened, forced: rubrics.Rubric | None = None,
+def builtin_rubrics() -> list[rubrics.Rubric]:
+    """The built-in rubrics, parsed again only when a rubric file changed (a parse costs milliseconds)."""
+    global _builtin
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                  for p in sorted((rubrics.templates_dir() / "rubrics").glob("*.toml")))
+    if _builtin is None or _builtin[0] != stamp:
+        _builtin = (stamp, rubrics.builtin())
+    return _builtin[1]
+
+
+_builtin: tuple[tuple, list[rubrics.Rubric]] | None = None
+
+
+def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
              available: list[rubrics.Rubric] | None = None) -> tuple[FileResult, recompute.Recomputation]:
-    """read -> recompute -> check for one opened workbook."""
-    sheet = opened.sheet
+    """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
+    sheet = opened.sheet if isinstance(opened, Opened) else opened
     rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
-                                     available if available is not None else rubrics.builtin())
+                                     available if available is not None else builtin_rubrics())
     rc = recompute.run(sheet, rubric)
     findings = sorted(checks.run(rc), key=lambda f: (f.severity.rank, _position(f.cell)))
     total = sheet.total.value if sheet.total else None
@@ -61,7 +74,8 @@ def evaluate(opened: Opened, forced: rubrics.Rubric | None = None,
         indicators=tuple(IndicatorResult(
             p.level1, p.level2, p.name, p.weight, p.row.score.value,
             p.recomputed.expected if p.recomputed and p.recomputed.expected is not None else p.row.score.value,
-            p.row.score.cell) for p in rc.placed))
+            p.row.score.cell, (p.row.reason.value or None) if p.row.reason else None) for p in rc.placed),
+        title=sheet.title)
     return result, rc
 
 
@@ -73,15 +87,17 @@ def _position(cell: str | None) -> tuple[int, str]:
     return (int(digits or 0), letters.rjust(3))
 
 
-def check_file(path: str | Path, rubric_choice: str | None = None) -> FileResult:
-    """One file, never raising: unreadable files come back with their reason."""
+def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = False) -> FileResult:
+    """One file, never raising: unreadable files come back with their reason.
+
+    fast: read the Sheet alone (python-calamine where it can serve), for results that need no workbook.
+    """
     path = Path(path)
     if is_skipped_name(path):
         return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
-        opened = read(path)
-        result, _ = evaluate(opened, forced)
+        result, _ = evaluate(read_sheet(path) if fast else read(path), forced)
         return result
     except Unreadable as exc:
         return FileResult(str(path), "unreadable", error=str(exc))
@@ -94,14 +110,16 @@ def check_file(path: str | Path, rubric_choice: str | None = None) -> FileResult
                           error=f"处理时出现内部错误（{type(exc).__name__}: {str(exc)[:120]}），请将此文件报告给维护人员")
 
 
-def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1) -> Iterator[FileResult]:
+def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
+        fast: bool = False) -> Iterator[FileResult]:
     """Results in input order; with jobs > 1 the files are checked in worker processes."""
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
-            yield check_file(p, rubric_choice)
+            yield check_file(p, rubric_choice, fast)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(check_file, paths, [rubric_choice] * len(paths), chunksize=4)
+        yield from pool.map(check_file, paths, [rubric_choice] * len(paths), [fast] * len(paths),
+                            chunksize=16 if fast else 4)
 
 
 def exit_code(results: list[FileResult]) -> int:

@@ -50,6 +50,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX findings_check ON findings (check_id);
     """,
+    # 2: the sheet's title (the roll-up reads the year from it) and each indicator's 扣分理由
+    """
+    ALTER TABLE checks ADD COLUMN title TEXT;
+    ALTER TABLE indicators ADD COLUMN reason TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -165,18 +170,20 @@ class Ledger:
             cur = self.db.execute(
                 "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
                 " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-                " grade_recomputed, output) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " grade_recomputed, output, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
                  result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
                  _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output))
+                 result.grade_recomputed, result.output, result.title))
             check_id = cur.lastrowid
             self.db.executemany(
-                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
+                " cell, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(check_id, i, x.level1, x.level2, x.name, _dec(x.weight), _dec(x.entered), _dec(x.recomputed),
-                  x.cell) for i, x in enumerate(result.indicators)])
+                  x.cell, x.reason) for i, x in enumerate(result.indicators)])
             self.db.executemany(
-                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO findings (check_id, position, code, severity, sheet, cell, indicator, entered, expected,"
+                " data) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(check_id, i, f.code, f.severity.value, f.sheet, f.cell, f.indicator,
                   str(f.entered) if f.entered is not None else None,
                   str(f.expected) if f.expected is not None else None, _finding_data(f))
@@ -185,20 +192,43 @@ class Ledger:
 
     def results(self) -> list[FileResult]:
         """The latest result of every path ever checked, in path order."""
-        rows = self.db.execute(
-            "SELECT * FROM checks WHERE id IN (SELECT MAX(id) FROM checks GROUP BY path) ORDER BY path").fetchall()
-        return [self._result(r) for r in rows]
+        return [result for result, _ in self.latest()]
+
+    def latest(self) -> list[tuple[FileResult, str]]:
+        """(result, checked_at) of the latest check of every path, in path order; read in three queries."""
+        latest = "SELECT MAX(id) FROM checks GROUP BY path"
+        indicators: dict[int, list[IndicatorResult]] = {}
+        findings: dict[int, list[Finding]] = {}
+        self.db.execute("BEGIN")            # one snapshot for the three reads while a watcher writes
+        try:
+            for r in self.db.execute(f"SELECT * FROM indicators WHERE check_id IN ({latest}) "
+                                     "ORDER BY check_id, position"):
+                indicators.setdefault(r["check_id"], []).append(_indicator(r))
+            for r in self.db.execute(f"SELECT * FROM findings WHERE check_id IN ({latest}) "
+                                     "ORDER BY check_id, position"):
+                findings.setdefault(r["check_id"], []).append(_finding(r))
+            rows = self.db.execute(f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path").fetchall()
+        finally:
+            self.db.execute("ROLLBACK")
+        return [(_check(r, indicators.get(r["id"], ()), findings.get(r["id"], ())), r["checked_at"]) for r in rows]
 
     def _result(self, row: sqlite3.Row) -> FileResult:
-        indicators = tuple(
-            IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
-                            _undec(r["recomputed"]), r["cell"])
-            for r in self.db.execute("SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],)))
-        findings = tuple(_finding(r) for r in self.db.execute(
-            "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
-        return FileResult(
-            path=row["path"], status=row["status"], error=row["error"], sheet=row["sheet"], rubric=row["rubric"],
-            project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
-            total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
-            grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-            findings=findings, indicators=indicators, output=row["output"])
+        indicators = [_indicator(r) for r in self.db.execute(
+            "SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],))]
+        findings = [_finding(r) for r in self.db.execute(
+            "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],))]
+        return _check(row, indicators, findings)
+
+
+def _indicator(r: sqlite3.Row) -> IndicatorResult:
+    return IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
+                           _undec(r["recomputed"]), r["cell"], r["reason"])
+
+
+def _check(row: sqlite3.Row, indicators, findings) -> FileResult:
+    return FileResult(
+        path=row["path"], status=row["status"], error=row["error"], sheet=row["sheet"], rubric=row["rubric"],
+        project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
+        total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
+        grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
+        findings=tuple(findings), indicators=tuple(indicators), output=row["output"], title=row["title"])

@@ -146,6 +146,7 @@ class IndicatorResult:
     entered: Decimal | None
     recomputed: Decimal | None  # the recomputed score, else the entered one
     cell: str
+    reason: str | None = None   # 扣分理由 as written (None when blank)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     indicators: tuple[IndicatorResult, ...] = ()
     output: str | None = None
+    title: str | None = None    # the sheet's title (`2018-2019年度...评分意见表`): the year is read from it
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
