@@ -206,7 +206,12 @@ def _projects(counted: list[Entry], duplicates: list[tuple[Entry, Entry]], unrea
         out.append({"年度": e.year, "状态": STATUS["unreadable"], "来源文件": r.path, "备注": r.error})
     columns = ["年度", "项目单位", "项目名称", "项目代码", "预算金额(万元)", "合计(填报)", "合计(重算)", "等级(填报)",
                "等级(重算)", *level1, "错误", "警告", "提示", "状态", "来源文件", "备注"]
-    return pd.DataFrame(out, columns=columns).astype(object).where(lambda df: df.notna(), None)
+    return _objects(pd.DataFrame(out, columns=columns, dtype=object))
+
+
+def _objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as Python values: None where pandas put NaN, ints kept ints."""
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def _sort_key(e: Entry) -> tuple:
@@ -280,8 +285,8 @@ def _findings(entries: list[Entry]) -> pd.DataFrame:
                 continue
             out.append((e.year, p.unit, p.name, e.result.path, f.cell, SEVERITY[f.severity], f.code, f.indicator,
                         codes.render(f, "zh")))
-    return pd.DataFrame(out, columns=["年度", "项目单位", "项目名称", "来源文件", "单元格", "级别", "代码", "指标",
-                                      "说明"]).astype(object).where(lambda df: df.notna(), None)
+    return _objects(pd.DataFrame(out, dtype=object, columns=["年度", "项目单位", "项目名称", "来源文件", "单元格", "级别",
+                                                          "代码", "指标", "说明"]))
 
 
 def _year_grades(entries: list[Entry], years: list[int]) -> pd.DataFrame:

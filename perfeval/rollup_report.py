@@ -6,7 +6,6 @@ an input is written as text (a 扣分理由 `=HYPERLINK(...)` stays text); the H
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +27,7 @@ REASONS = "常见扣分理由"
 CHART_TOP = 20          # indicators drawn in the 指标失分 charts
 WIDTHS = {"项目单位": 22, "项目名称": 30, "来源文件": 36, "备注": 40, "说明": 50, "三级指标": 24, REASONS: 60,
           "一级指标": 10, "二级指标": 12, "项目代码": 14}
+WRAP = {"项目名称", "来源文件", "备注", "说明", REASONS}      # HTML columns whose text may wrap
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def write_xlsx(r: Rollup, path: str | Path) -> None:
             for values in table.frame.itertuples(index=False, name=None):
                 ws.append([_cell(ws, c, v) for c, v in zip(table.frame.columns, values)])
             written = first + len(table.frame) - 1
-            if table.chart:
+            if table.chart and not (table.chart == "indicators" and _charted(table.frame).empty):
                 ws.add_chart(*CHARTS[table.chart](ws, table.frame, first, len(columns)))
     _replace(path, wb.save)
 
@@ -139,17 +139,23 @@ def _grades_chart(ws, frame: pd.DataFrame, first: int, width: int):
 def _indicators_chart(ws, frame: pd.DataFrame, first: int, width: int):
     chart = BarChart()
     chart.type = "bar"
-    chart.title = f"失分合计最多的三级指标（前 {min(CHART_TOP, len(frame))} 项）"
+    shown = len(_charted(frame))
+    chart.title = f"失分合计最多的三级指标（前 {shown} 项）"
     chart.x_axis.scaling.orientation = "maxMin"         # the most points lost on top
-    last = first + min(CHART_TOP, len(frame)) - 1
+    last = first + shown - 1
     lost = list(frame.columns).index("失分合计") + 1
     name = list(frame.columns).index("三级指标") + 1
     chart.add_data(Reference(ws, min_col=lost, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=name, min_row=first, max_row=last))
-    chart.height, chart.width = 4 + 0.6 * min(CHART_TOP, len(frame)), 18
+    chart.height, chart.width = 4 + 0.6 * shown, 18
     chart.legend = None
     _show_axes(chart)
     return chart, f"{_letter(width + 2)}2"
+
+
+def _charted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The indicators the 指标失分 chart draws: those that lost points, most first (the frame's order)."""
+    return frame[frame["失分合计"].map(lambda v: v is not None and v > 0)].head(CHART_TOP)
 
 
 def _show_axes(chart: BarChart) -> None:
@@ -172,7 +178,9 @@ def write_html(r: Rollup, path: str | Path) -> None:
             "numeric": [pd.api.types.is_numeric_dtype(t.frame[c]) or _all_numbers(t.frame[c]) for c in t.frame.columns],
             "rows": [[(_text(c, v) or "").split("\n") for c, v in zip(t.frame.columns, values)]
                      for values in t.frame.itertuples(index=False, name=None)],
-            "chart": _svg(t) if t.chart else None} for t in tables]})
+            "wrap": [c in WRAP for c in t.frame.columns],
+            "chart": _svg(t) if t.chart and not (t.chart == "indicators" and _charted(t.frame).empty) else None}
+            for t in tables]})
     html = env.get_template("rollup.html.j2").render(rollup=r, sections=sections)
     _replace(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
 
@@ -188,8 +196,7 @@ def _svg(t: Table) -> dict:
         groups = [(g, [int(a), int(b)]) for g, a, b in t.frame[["等级", "填报", "重算"]].itertuples(index=False)]
         series = ["填报", "重算"]
     else:
-        top = t.frame.head(CHART_TOP)
-        groups = [(n, [v or Decimal(0)]) for n, v in top[["三级指标", "失分合计"]].itertuples(index=False)]
+        groups = [(n, [v]) for n, v in _charted(t.frame)[["三级指标", "失分合计"]].itertuples(index=False)]
         series = ["失分合计"]
     peak = max([v for _, values in groups for v in values] + [1])
     if t.chart == "grades":       # columns
@@ -214,8 +221,7 @@ def _replace(path: str | Path, write: Callable[[str], None]) -> None:
     """Write through a temporary file in the target folder, then move it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:
         write(tmp)
         os.replace(tmp, path)
