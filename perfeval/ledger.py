@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
@@ -97,14 +98,9 @@ def _pack(value: object) -> object:
     return value
 
 
-def _unpack(value: object) -> object:
-    if isinstance(value, dict):
-        if set(value) == {"$d"}:
-            return Decimal(value["$d"])
-        return {k: _unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unpack(v) for v in value]
-    return value
+def _unpack(value: dict) -> object:
+    """json object_hook: a Decimal tagged by _pack comes back as a Decimal."""
+    return Decimal(value["$d"]) if len(value) == 1 and "$d" in value else value
 
 
 def _finding_data(f: Finding) -> str:
@@ -117,7 +113,7 @@ def _finding_data(f: Finding) -> str:
 
 
 def _finding(row: sqlite3.Row) -> Finding:
-    data = _unpack(json.loads(row["data"]))
+    data = json.loads(row["data"], object_hook=_unpack)
     working = None
     if data["working"] is not None:
         working = Working(data["working"]["formula"],
@@ -192,43 +188,50 @@ class Ledger:
 
     def results(self) -> list[FileResult]:
         """The latest result of every path ever checked, in path order."""
-        return [result for result, _ in self.latest()]
+        rows = self.db.execute(
+            "SELECT * FROM checks WHERE id IN (SELECT MAX(id) FROM checks GROUP BY path) ORDER BY path").fetchall()
+        return [self._result(r) for r in rows]
 
-    def latest(self) -> list[tuple[FileResult, str]]:
-        """(result, checked_at) of the latest check of every path, in path order; read in three queries."""
+    def latest_rows(self) -> LatestRows:
+        """The latest check of every path as plain rows, read in one snapshot, for reports over thousands
+        of checks (a FileResult each would cost more than the report itself): see LatestRows."""
         latest = "SELECT MAX(id) FROM checks GROUP BY path"
-        indicators: dict[int, list[IndicatorResult]] = {}
-        findings: dict[int, list[Finding]] = {}
-        self.db.execute("BEGIN")            # one snapshot for the three reads while a watcher writes
+        self.db.execute("PRAGMA mmap_size = 268435456")
+        self.db.execute("BEGIN")                  # one snapshot while a watcher writes
         try:
-            for r in self.db.execute(f"SELECT * FROM indicators WHERE check_id IN ({latest}) "
-                                     "ORDER BY check_id, position"):
-                indicators.setdefault(r["check_id"], []).append(_indicator(r))
-            for r in self.db.execute(f"SELECT * FROM findings WHERE check_id IN ({latest}) "
-                                     "ORDER BY check_id, position"):
-                findings.setdefault(r["check_id"], []).append(_finding(r))
-            rows = self.db.execute(f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path").fetchall()
+            checks = self.db.execute(f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path").fetchall()
+            plain = self.db.cursor()
+            plain.row_factory = None                # tuples: a Row each costs more than the report
+            counts = {check_id: tuple(n) for check_id, *n in plain.execute(
+                "SELECT check_id, SUM(severity = 'error'), SUM(severity = 'warning'), SUM(severity = 'info') "
+                f"FROM findings WHERE check_id IN ({latest}) GROUP BY check_id")}
+            indicators = plain.execute(
+                "SELECT check_id, level1, level2, name, weight, recomputed, reason FROM indicators "
+                f"WHERE check_id IN ({latest}) ORDER BY check_id, position").fetchall()
+            findings = [(r["check_id"], _finding(r)) for r in self.db.execute(
+                f"SELECT * FROM findings WHERE check_id IN ({latest}) AND severity != 'info' "
+                "ORDER BY check_id, position")]
         finally:
             self.db.execute("ROLLBACK")
-        return [(_check(r, indicators.get(r["id"], ()), findings.get(r["id"], ())), r["checked_at"]) for r in rows]
+        return LatestRows(checks, counts, indicators, findings)
 
     def _result(self, row: sqlite3.Row) -> FileResult:
-        indicators = [_indicator(r) for r in self.db.execute(
-            "SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],))]
-        findings = [_finding(r) for r in self.db.execute(
-            "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],))]
-        return _check(row, indicators, findings)
+        indicators = tuple(
+            IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
+                            _undec(r["recomputed"]), r["cell"], r["reason"])
+            for r in self.db.execute("SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],)))
+        findings = tuple(_finding(r) for r in self.db.execute(
+            "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
+        return FileResult(
+            path=row["path"], status=row["status"], error=row["error"], sheet=row["sheet"], rubric=row["rubric"],
+            project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
+            total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
+            grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
+            findings=findings, indicators=indicators, output=row["output"], title=row["title"])
 
 
-def _indicator(r: sqlite3.Row) -> IndicatorResult:
-    return IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
-                           _undec(r["recomputed"]), r["cell"], r["reason"])
-
-
-def _check(row: sqlite3.Row, indicators, findings) -> FileResult:
-    return FileResult(
-        path=row["path"], status=row["status"], error=row["error"], sheet=row["sheet"], rubric=row["rubric"],
-        project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
-        total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
-        grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-        findings=tuple(findings), indicators=tuple(indicators), output=row["output"], title=row["title"])
+class LatestRows(NamedTuple):
+    checks: list[sqlite3.Row]                   # rows of `checks`, in path order
+    counts: dict[int, tuple[int, int, int]]     # check id -> numbers of errors, warnings, infos
+    indicators: list[tuple]                     # (check id, level1, level2, name, weight, recomputed, reason)
+    findings: list[tuple[int, Finding]]         # (check id, finding) of every error and warning

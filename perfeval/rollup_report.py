@@ -13,10 +13,7 @@ from typing import Callable
 
 import jinja2
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+import xlsxwriter
 
 from .numbers import fmt, fmt_rate
 from .rollup import Rollup
@@ -72,85 +69,69 @@ def _text(column: str, value: object) -> str | None:
 # ---- xlsx ----------------------------------------------------------------------------------------
 
 def write_xlsx(r: Rollup, path: str | Path) -> None:
-    wb = Workbook(write_only=True)
+    _replace(path, lambda tmp: _write_xlsx(r, tmp))
+
+
+def _write_xlsx(r: Rollup, path: str) -> None:
+    # every string is written as text: a 项目名称 or 扣分理由 `=HYPERLINK(...)` stays text
+    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False,
+                                    "strings_to_urls": False})
+    bold = wb.add_format({"bold": True})
+    formats = {**{c: wb.add_format({"num_format": "0.00%"}) for c in PERCENT},
+               REASONS: wb.add_format({"text_wrap": True, "valign": "top"})}
     for name, tables in sheets(r).items():
-        ws = wb.create_sheet(name)
-        columns = list(tables[0].frame.columns)
-        for i, column in enumerate(columns, start=1):
-            ws.column_dimensions[_letter(i)].width = WIDTHS.get(column, max(8, 2 * len(column) + 2))
-        ws.freeze_panes = "A3"
-        written = 0                                     # rows written so far
-        for n, table in enumerate(tables):
-            if n:
-                ws.append([])
-                written += 1
-            ws.append([_styled(ws, table.caption, bold=True)])
-            ws.append([_styled(ws, c, bold=True) for c in table.frame.columns])
-            first = written + 3                         # first data row, below caption and header
-            for values in table.frame.itertuples(index=False, name=None):
-                ws.append([_cell(ws, c, v) for c, v in zip(table.frame.columns, values)])
-            written = first + len(table.frame) - 1
-            if table.chart and not (table.chart == "indicators" and _charted(table.frame).empty):
-                ws.add_chart(*CHARTS[table.chart](ws, table.frame, first, len(columns)))
-    _replace(path, wb.save)
+        ws = wb.add_worksheet(name)
+        for i, column in enumerate(tables[0].frame.columns):
+            ws.set_column(i, i, WIDTHS.get(column, max(8, 2 * len(column) + 2)))
+        ws.freeze_panes(2, 0)
+        row = 0
+        for table in tables:
+            frame = table.frame
+            if REASONS in frame:
+                frame = frame.assign(**{REASONS: pd.Series([_text(REASONS, v) for v in frame[REASONS]],
+                                                           index=frame.index, dtype=object)})
+            ws.write_string(row, 0, table.caption, bold)
+            ws.write_row(row + 1, 0, list(frame.columns), bold)
+            first = row + 2
+            for n, values in enumerate(frame.itertuples(index=False, name=None)):
+                ws.write_row(first + n, 0, values)
+            for i, column in enumerate(frame.columns):
+                for n, value in enumerate(frame[column] if column in formats else ()):
+                    if value is not None:
+                        ws.write(first + n, i, value, formats[column])
+            if table.chart and not (table.chart == "indicators" and _charted(frame).empty):
+                ws.insert_chart(row, len(frame.columns) + 1, CHARTS[table.chart](wb, name, frame, first))
+            row = first + len(frame) + 1
+    wb.close()
 
 
-def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(i)
-
-
-def _styled(ws, value: str, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _cell(ws, column: str, value: object):
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if column == REASONS:
-        cell = _styled(ws, _text(column, value) or "")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
-    if column in PERCENT:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "0.00%"
-        return cell
-    if isinstance(value, str):
-        return _styled(ws, value) if value.startswith("=") else value
-    return value
-
-
-def _grades_chart(ws, frame: pd.DataFrame, first: int, width: int):
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "等级分布（项目数）"
-    chart.y_axis.title = "项目数"
+def _grades_chart(wb, sheet: str, frame: pd.DataFrame, first: int):
+    chart = wb.add_chart({"type": "column"})
     last = first + len(frame) - 1
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first - 1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    _show_axes(chart)
-    return chart, f"{_letter(width + 2)}2"
+    for col in (1, 2):
+        chart.add_series({"name": [sheet, first - 1, col], "categories": [sheet, first, 0, last, 0],
+                          "values": [sheet, first, col, last, col], "data_labels": {"value": True}})
+    chart.set_title({"name": "等级分布（项目数）"})
+    chart.set_y_axis({"name": "项目数", "major_gridlines": {"visible": True}})
+    return chart
 
 
-def _indicators_chart(ws, frame: pd.DataFrame, first: int, width: int):
-    chart = BarChart()
-    chart.type = "bar"
+def _indicators_chart(wb, sheet: str, frame: pd.DataFrame, first: int):
     shown = len(_charted(frame))
-    chart.title = f"失分合计最多的三级指标（前 {shown} 项）"
-    chart.x_axis.scaling.orientation = "maxMin"         # the most points lost on top
+    columns = list(frame.columns)
+    lost, name = columns.index("失分合计"), columns.index("三级指标")
+    chart = wb.add_chart({"type": "bar"})
     last = first + shown - 1
-    lost = list(frame.columns).index("失分合计") + 1
-    name = list(frame.columns).index("三级指标") + 1
-    chart.add_data(Reference(ws, min_col=lost, min_row=first - 1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=name, min_row=first, max_row=last))
-    chart.height, chart.width = 4 + 0.6 * shown, 18
-    chart.legend = None
-    _show_axes(chart)
-    return chart, f"{_letter(width + 2)}2"
+    chart.add_series({"name": [sheet, first - 1, lost], "categories": [sheet, first, name, last, name],
+                      "values": [sheet, first, lost, last, lost], "data_labels": {"value": True}})
+    chart.set_title({"name": f"失分合计最多的三级指标（前 {shown} 项）"})
+    chart.set_y_axis({"reverse": True})                # category axis of a bar chart: most points lost on top
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 720, "height": 120 + 24 * shown})
+    return chart
+
+
+CHARTS = {"grades": _grades_chart, "indicators": _indicators_chart}
 
 
 def _charted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -158,31 +139,25 @@ def _charted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["失分合计"].map(lambda v: v is not None and v > 0)].head(CHART_TOP)
 
 
-def _show_axes(chart: BarChart) -> None:
-    chart.x_axis.delete = False         # openpyxl 3.1 hides axes unless told
-    chart.y_axis.delete = False
-
-
-CHARTS = {"grades": _grades_chart, "indicators": _indicators_chart}
-
-
 # ---- html ----------------------------------------------------------------------------------------
 
 def write_html(r: Rollup, path: str | Path) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "reports"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    sections = []
-    for name, tables in sheets(r).items():
-        sections.append({"name": name, "tables": [{
-            "key": t.key, "caption": t.caption, "columns": list(t.frame.columns),
-            "numeric": [pd.api.types.is_numeric_dtype(t.frame[c]) or _all_numbers(t.frame[c]) for c in t.frame.columns],
-            "rows": [[(_text(c, v) or "").split("\n") for c, v in zip(t.frame.columns, values)]
-                     for values in t.frame.itertuples(index=False, name=None)],
-            "wrap": [c in WRAP for c in t.frame.columns],
-            "chart": _svg(t) if t.chart and not (t.chart == "indicators" and _charted(t.frame).empty) else None}
-            for t in tables]})
+    sections = [{"name": name, "tables": [_html_table(t) for t in tables]} for name, tables in sheets(r).items()]
     html = env.get_template("rollup.html.j2").render(rollup=r, sections=sections)
     _replace(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
+
+
+def _html_table(t: Table) -> dict:
+    """A table as the template wants it: cell texts (lines apart by newlines), which columns hold numbers
+    (1-based, aligned right) and which may wrap, and its chart's geometry."""
+    columns = list(t.frame.columns)
+    texts = [t.frame[c].map(lambda v, c=c: _text(c, v) or "") for c in columns]
+    return {"key": t.key, "caption": t.caption, "columns": columns, "rows": list(zip(*texts)),
+            "numeric": [i for i, c in enumerate(columns, start=1) if _all_numbers(t.frame[c])],
+            "wrap": [i for i, c in enumerate(columns, start=1) if c in WRAP],
+            "chart": _svg(t) if t.chart and not (t.chart == "indicators" and _charted(t.frame).empty) else None}
 
 
 def _all_numbers(series: pd.Series) -> bool:

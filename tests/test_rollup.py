@@ -56,9 +56,9 @@ def book(folder, tmp_path_factory):
     return openpyxl.load_workbook(out / "rollup.xlsx")
 
 
-def categories(chart) -> str:
-    cat = chart.series[0].cat
-    return (cat.strRef or cat.numRef).f
+def ref(data) -> str:
+    """The cells a chart series' values or categories point at."""
+    return (getattr(data, "strRef", None) or data.numRef).f.replace("'", "")
 
 
 def by_file(rows: list[dict]) -> dict[str, dict]:
@@ -106,8 +106,8 @@ def test_grades_sheet_and_chart(book):
         ("优", 1, 1), ("良", 3, 2), ("中", 0, 1), ("低", 0, 0), ("差", 0, 0)]
     (chart,) = ws._charts
     assert chart.tagname == "barChart" and chart.type == "col"
-    assert [s.val.numRef.f for s in chart.series] == ["'等级分布'!$B$3:$B$7", "'等级分布'!$C$3:$C$7"]
-    assert categories(chart) == "'等级分布'!$A$3:$A$7"
+    assert [ref(s.val) for s in chart.series] == ["等级分布!$B$3:$B$7", "等级分布!$C$3:$C$7"]
+    assert ref(chart.series[0].cat) == "等级分布!$A$3:$A$7"
 
 
 def test_indicator_sheet_and_chart(book):
@@ -134,8 +134,8 @@ def test_indicator_sheet_and_chart(book):
     assert reasons[1].startswith("01包组") and reasons[1].endswith("（1 项）") and len(reasons) == 2
     (chart,) = ws._charts
     assert chart.tagname == "barChart" and chart.type == "bar"
-    assert chart.series[0].val.numRef.f == "'指标失分'!$I$3:$I$11"      # the 9 indicators that lost points
-    assert categories(chart) == "'指标失分'!$C$3:$C$11"
+    assert ref(chart.series[0].val) == "指标失分!$I$3:$I$11"      # the 9 indicators that lost points
+    assert ref(chart.series[0].cat) == "指标失分!$C$3:$C$11"
 
 
 def test_units_sheet(book):
@@ -227,8 +227,8 @@ def test_old_ledger_migrates_and_rolls_up(make_sheet, tmp_path):
 def test_year_from_title_or_default(make_sheet):
     titled = make_sheet("a.xlsx", title="2018-2019年度电子政务信息化专项资金绩效评价评分意见表")
     untitled = make_sheet("b.xlsx", title="绩效评价评分意见表")
-    entries = {Path(e.result.path).name: e.year for e in rollup.collect([titled, untitled], default_year=2022)}
-    assert entries == {"a.xlsx": 2019, "b.xlsx": 2022}
+    files = rollup.collect([titled, untitled], default_year=2022).files
+    assert {Path(p).name: y for p, y in zip(files["path"], files["year"])} == {"a.xlsx": 2019, "b.xlsx": 2022}
 
 
 @pytest.mark.parametrize("title, year", [
