@@ -184,7 +184,7 @@ def build(frames: Frames) -> Rollup:
     years = sorted({int(y) for y in counted["year"] if y is not None})
     year = years[-1] if years else None
     this_year = counted[counted["year"].map(lambda y: y == year)]
-    scores = frames.scores.merge(counted[["key", "year"]], on="key")
+    scores = frames.scores.merge(counted[["key", "year"]].astype({"year": float}), on="key")
     rollup = Rollup(
         year=year, years=years, projects=_projects(files, frames.scores), grades=_grades(this_year),
         indicators=_indicators(scores[scores["key"].isin(this_year["key"])]), units=_units(this_year),
@@ -311,8 +311,7 @@ def _year_grades(counted: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 def _year_indicators(scores: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """Mean score per indicator and year, and the change from the year before the latest."""
-    s = scores.dropna(subset=["score"])
-    s = s[s["year"].map(lambda y: y is not None)]
+    s = scores.dropna(subset=["score", "year"])
     g = s.groupby(["name", "year"], sort=False)["score"]
     means = {key: _mean(total, n) for key, total, n in zip(g.sum().index, g.sum(), g.count())}
     rows = []
