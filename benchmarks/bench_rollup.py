@@ -32,9 +32,8 @@ from perfeval.seedbook import Changes, build, seed_rows
 
 UNITS = ["市审计局", "市教育局", "市卫健委", "市财政局", "市公安局", "市民政局", "市人社局", "市自然资源局",
          "市住建局", "市交通局", "市水务局", "市市场监管局"]
-REASONS = ["项目延期{n}个月完成。", "未提供{n}项绩效指标的佐证材料", "系统利用率未达预期，仅为{n}%。", "无故障率等数据说明。",
-           "绩效目标未量化，可考评性不够。", "预算执行率{n}%，未达到要求。", "未综合考虑后续运维，可持续性不足。",
-           "满意度调查样本仅{n}份，代表性不足。"]
+REASONS = ["{name}的佐证材料不足，缺{n}项。", "{name}未达到预期目标（差{n}%）", "{name}说明不充分。",
+           "{name}：未提供相关数据，无法核实。", "项目{name}情况未在自评报告中说明。"]
 TITLES = {2019: "2018-2019年度电子政务信息化专项资金绩效评价评分意见表",
           2020: "2019-2020年度电子政务信息化专项资金绩效评价评分意见表"}
 
@@ -49,11 +48,13 @@ def generate(folder: Path, n: int, seed: int = 6) -> list[Path]:
         unit = UNITS[i % len(UNITS)]
         number = i // 20 if i % 50 == 7 else i                  # every 50th file re-files an earlier project
         scores, reasons = {}, {}
+        strictness = rng.uniform(0.05, 0.55)                    # how often this project loses points
         for row in rows:
             weight = Decimal(row["weight"])
-            if rng.random() < 0.25:
+            if rng.random() < strictness:
                 score = max(Decimal(0), weight - rng.choice([Decimal("0.5"), Decimal(1), Decimal(2)]))
-                reasons[row["name"]] = rng.choice(REASONS).format(n=rng.randint(2, 9)) if rng.random() < 0.9 else ""
+                reasons[row["name"]] = rng.choice(REASONS).format(name=row["name"].replace(" ", ""), n=rng.randint(2, 9)) \
+                    if rng.random() < 0.9 else ""
             else:
                 score, reasons[row["name"]] = weight, ""
             scores[row["name"]] = float(score)
@@ -61,6 +62,8 @@ def generate(folder: Path, n: int, seed: int = 6) -> list[Path]:
         if rng.random() < 0.1:
             total += 2                                          # a wrong 合计
         grade = next(g for g, low in (("优", 90), ("良", 80), ("中", 70), ("低", 60), ("差", 0)) if total >= low)
+        if rng.random() < 0.05:
+            grade = "优"                                        # a grade above the band
         path = folder / f"{year}_{unit}_{i:05d}.xlsx"
         build(path, Changes(scores=scores, reasons=reasons, total=float(total), grade=grade, title=TITLES[year],
                             project={"unit": unit, "name": f"{unit}信息化项目{number}", "code": f"P{year}-{number:05d}",

@@ -25,6 +25,7 @@ CHART_TOP = 20          # indicators drawn in the 指标失分 charts
 WIDTHS = {"项目单位": 22, "项目名称": 30, "来源文件": 36, "备注": 40, "说明": 50, "三级指标": 24, REASONS: 60,
           "一级指标": 10, "二级指标": 12, "项目代码": 14}
 WRAP = {"项目名称", "来源文件", "备注", "说明", REASONS}      # HTML columns whose text may wrap
+HTML_ORDER = ["等级分布", "指标失分", "单位汇总", "年度对比", "项目总表", "问题清单"]   # the long lists last
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ def _write_xlsx(r: Rollup, path: str) -> None:
         for i, column in enumerate(tables[0].frame.columns):
             ws.set_column(i, i, WIDTHS.get(column, max(8, 2 * len(column) + 2)))
         ws.freeze_panes(2, 0)
+        ws.set_landscape()                      # printed: one page wide, the header on every page
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(1)
         row = 0
         for table in tables:
             frame = table.frame
@@ -99,9 +104,14 @@ def _write_xlsx(r: Rollup, path: str) -> None:
                 for n, value in enumerate(frame[column] if column in formats else ()):
                     if value is not None:
                         ws.write(first + n, i, value, formats[column])
-            if table.chart and not (table.chart == "indicators" and _charted(frame).empty):
-                ws.insert_chart(row, len(frame.columns) + 1, CHARTS[table.chart](wb, name, frame, first))
             row = first + len(frame) + 1
+            if table.chart and not (table.chart == "indicators" and _charted(frame).empty):
+                chart, beside = CHARTS[table.chart](wb, name, frame, first)
+                if beside:
+                    ws.insert_chart(first - 2, len(frame.columns) + 1, chart)
+                else:                                   # below the table, printed on a page of its own
+                    ws.insert_chart(row + 1, 0, chart)
+                    ws.set_h_pagebreaks([row + 1])
     wb.close()
 
 
@@ -113,7 +123,7 @@ def _grades_chart(wb, sheet: str, frame: pd.DataFrame, first: int):
                           "values": [sheet, first, col, last, col], "data_labels": {"value": True}})
     chart.set_title({"name": "等级分布（项目数）"})
     chart.set_y_axis({"name": "项目数", "major_gridlines": {"visible": True}})
-    return chart
+    return chart, True                                  # beside its small table
 
 
 def _indicators_chart(wb, sheet: str, frame: pd.DataFrame, first: int):
@@ -128,7 +138,7 @@ def _indicators_chart(wb, sheet: str, frame: pd.DataFrame, first: int):
     chart.set_y_axis({"reverse": True})                # category axis of a bar chart: most points lost on top
     chart.set_legend({"none": True})
     chart.set_size({"width": 720, "height": 120 + 24 * shown})
-    return chart
+    return chart, False                                 # below its wide table
 
 
 CHARTS = {"grades": _grades_chart, "indicators": _indicators_chart}
@@ -144,7 +154,8 @@ def _charted(frame: pd.DataFrame) -> pd.DataFrame:
 def write_html(r: Rollup, path: str | Path) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "reports"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    sections = [{"name": name, "tables": [_html_table(t) for t in tables]} for name, tables in sheets(r).items()]
+    tables = sheets(r)
+    sections = [{"name": name, "tables": [_html_table(t) for t in tables[name]]} for name in HTML_ORDER if name in tables]
     html = env.get_template("rollup.html.j2").render(rollup=r, sections=sections)
     _replace(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
 
