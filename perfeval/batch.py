@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import signal
+from collections import deque
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
-from . import checks, recompute, rubric as rubrics
+from . import annotate, checks, codes, recompute, rubric as rubrics
 from .model import FileResult, IndicatorResult, Severity, Sheet
 from .numbers import round_half_up
 from .reader import Opened, Unreadable, read, read_sheet
@@ -20,13 +22,18 @@ def is_skipped_name(path: Path) -> bool:
     return path.name.startswith(("~$", "."))
 
 
-def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders searched (sorted) for .xlsx/.xlsm; hidden folders are not entered."""
+def expand(paths: Iterable[str | Path], skip: Path | None = None) -> list[Path]:
+    """Files as given, folders searched (sorted) for .xlsx/.xlsm; hidden folders and the folder `skip`
+    (where outputs go) are not entered."""
     out: list[Path] = []
+    skipped = skip.resolve() if skip else None
     for p in map(Path, paths):
         if p.is_dir():
             found = []
             for root, dirs, files in os.walk(p):
+                if skipped and Path(root).resolve() == skipped:
+                    dirs[:] = []
+                    continue
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found += [Path(root) / f for f in files if f.lower().endswith(EXTENSIONS)]
             out += sorted(found)
@@ -35,25 +42,12 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def builtin_rubrics() -> list[rubrics.Rubric]:
-    """The built-in rubrics, parsed again only when a rubric file changed (a parse costs milliseconds)."""
-    global _builtin
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                  for p in sorted((rubrics.templates_dir() / "rubrics").glob("*.toml")))
-    if _builtin is None or _builtin[0] != stamp:
-        _builtin = (stamp, rubrics.builtin())
-    return _builtin[1]
-
-
-_builtin: tuple[tuple, list[rubrics.Rubric]] | None = None
-
-
 def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
              available: list[rubrics.Rubric] | None = None) -> tuple[FileResult, recompute.Recomputation]:
     """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
     sheet = opened.sheet if isinstance(opened, Opened) else opened
     rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
-                                     available if available is not None else builtin_rubrics())
+                                     available if available is not None else rubrics.builtin())
     rc = recompute.run(sheet, rubric)
     findings = sorted(checks.run(rc), key=lambda f: (f.severity.rank, _position(f.cell)))
     total = sheet.total.value if sheet.total else None
@@ -87,18 +81,21 @@ def _position(cell: str | None) -> tuple[int, str]:
     return (int(digits or 0), letters.rjust(3))
 
 
-def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = False) -> FileResult:
-    """One file, never raising: unreadable files come back with their reason.
-
-    fast: read the Sheet alone (python-calamine where it can serve), for results that need no workbook.
-    """
+def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
+               lang: str = "zh", fast: bool = False) -> FileResult:
+    """One file, never raising: unreadable files come back with their reason. With `output`, the
+    annotated copy is written there; if that fails, the result keeps its findings and says why.
+    With `fast` (no output), the Sheet alone is read, with python-calamine where it can serve."""
     path = Path(path)
     if is_skipped_name(path):
         return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
-        result, _ = evaluate(read_sheet(path) if fast else read(path), forced)
-        return result
+        if fast and output is None:
+            return evaluate(read_sheet(path), forced)[0]
+        opened = read(path)
+        result, rc = evaluate(opened, forced)
+        return _annotated(opened, result, rc, output, lang) if output is not None else result
     except Unreadable as exc:
         return FileResult(str(path), "unreadable", error=str(exc))
     except rubrics.RubricError as exc:
@@ -110,21 +107,43 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
                           error=f"处理时出现内部错误（{type(exc).__name__}: {str(exc)[:120]}），请将此文件报告给维护人员")
 
 
+def _annotated(opened: Opened, result: FileResult, rc: recompute.Recomputation, output: Path, lang: str) -> FileResult:
+    try:
+        annotate.write(opened, result, rc, output, lang)
+    except Exception as exc:  # openpyxl cannot write back every workbook it reads
+        reason = f"{type(exc).__name__}: {str(exc)[:160]}"
+        return replace(result, output_error=codes.label("output.failed", lang, reason=reason))
+    return replace(result, output=str(output))
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops after the files in hand."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
-        fast: bool = False) -> Iterator[FileResult]:
-    """Results in input order; with jobs > 1 the files are checked in worker processes."""
+        outputs: list[Path] | None = None, lang: str = "zh",
+        stopped: Callable[[], bool] = lambda: False, fast: bool = False) -> Iterator[FileResult]:
+    """Results in input order; with jobs > 1 the files are checked in worker processes, a few at a
+    time, so memory stays flat however many files there are. When `stopped()` turns true, no new
+    file is started and the run ends after the files in hand."""
+    outputs = outputs or [None] * len(paths)
+    work = list(zip(paths, outputs))
     if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            yield check_file(p, rubric_choice, fast)
+        for p, out in work:
+            if stopped():
+                return
+            yield check_file(p, rubric_choice, out, lang, fast)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(check_file, paths, [rubric_choice] * len(paths), [fast] * len(paths),
-                            chunksize=16 if fast else 4)
-
-
-def exit_code(results: list[FileResult]) -> int:
-    if any(r.status == "unreadable" for r in results):
-        return 2
-    if any(f.severity == Severity.ERROR for r in results for f in r.findings):
-        return 1
-    return 0
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
+        window: deque = deque()
+        items = iter(work)
+        while True:
+            while len(window) < 2 * jobs and not stopped():
+                item = next(items, None)
+                if item is None:
+                    break
+                window.append(pool.submit(check_file, item[0], rubric_choice, item[1], lang, fast))
+            if not window:
+                return
+            yield window.popleft().result()

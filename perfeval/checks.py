@@ -106,7 +106,7 @@ def check_coverage(rc: Recomputation) -> Iterator[Finding]:
         else:
             present.add(p.indicator.name)
             sheet_weight = p.row.weight.value
-            if sheet_weight is not None and sheet_weight != p.indicator.weight:
+            if sheet_weight is not None and sheet_weight not in (p.indicator.weight, p.weight):
                 yield _finding(rc, "weight-mismatch", p.row.weight.cell, p.name, entered=sheet_weight,
                                expected=p.indicator.weight, rubric=rc.rubric.id)
     for ind in rc.rubric.indicators:

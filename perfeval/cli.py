@@ -1,22 +1,56 @@
-"""Command line: parse options, call batch and report, return the exit code. Nothing else."""
+"""Command line: parse options, call batch/outbox/watch and report, return the exit code. Nothing else."""
 from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator
 
 import click
 
-from . import __version__, batch, codes, report, rollup, rollup_report
+from . import __version__, annotate, batch, codes, report, rollup, rollup_report, summary
+from .model import FileResult, Severity
+from .numbers import fmt as fmt_number
+from .outbox import Outbox
 from .rubric import RubricError, resolve
 
 
-def _rubric_option(f):
+def rubric_option(f):
     return click.option("--rubric", metavar="ID|FILE", help="强制使用的评分规则（ID 或 .toml 文件）")(f)
 
 
-def _lang_option(f):
+def lang_option(f):
     return click.option("--lang", type=click.Choice(codes.LANGS), default="zh", show_default=True,
                         help="输出语言")(f)
+
+
+def jobs_option(f):
+    return click.option("--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU 数",
+                        help="并行进程数")(f)
+
+
+def force_option(f):
+    return click.option("--force", is_flag=True, help="内容未变的文件也重新复核（忽略 perfeval.db 中的记录）")(f)
+
+
+def _check_rubric(rubric: str | None) -> None:
+    if rubric:
+        try:
+            resolve(rubric)
+        except RubricError as exc:
+            raise click.UsageError(str(exc)) from None
+
+
+def _progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+    """click's progress bar on stderr for batches, when stderr is a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        yield from results
+        return
+    with click.progressbar(length=total, label="复核中", file=sys.stderr) as bar:
+        for r in results:
+            bar.update(1)
+            yield r
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,20 +63,84 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(sorted(report.WRITERS)), default="text", show_default=True,
               help="报告格式")
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="并行进程数")
-@_rubric_option
-@_lang_option
-def check(paths: tuple[str, ...], fmt: str, jobs: int, rubric: str | None, lang: str) -> None:
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="写出带标注的复核文件（<文件名>.checked.xlsx）、summary.xlsx 与 perfeval.db 的文件夹")
+@jobs_option
+@force_option
+@rubric_option
+@lang_option
+def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: bool, rubric: str | None,
+          lang: str) -> None:
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
-    if rubric:
-        try:
-            resolve(rubric)
-        except RubricError as exc:
-            raise click.UsageError(str(exc)) from None
-    files = batch.expand(paths)
-    results = list(batch.run(files, rubric, jobs))
-    report.WRITERS[fmt](results, sys.stdout, lang)
-    sys.exit(batch.exit_code(results))
+    _check_rubric(rubric)
+    files = batch.expand(paths, skip=out)
+    if out is None:
+        tally = report.write(fmt, _progress(batch.run(files, rubric, jobs, lang=lang), len(files)), sys.stdout, lang)
+        sys.exit(tally.exit_code)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        outputs = annotate.output_paths(files, out, reserved=(summary.NAME,))
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    with Outbox(out, rubric, lang, force) as box:
+        results = (result for result, _ in box.process(files, outputs, jobs))
+        tally = report.write(fmt, _progress(results, len(files)), sys.stdout, lang)
+        code = tally.exit_code
+        if box.changed or not (out / summary.NAME).exists():
+            try:
+                box.write_summary()
+            except OSError as exc:
+                click.echo(f"{out / summary.NAME}: {exc}", err=True)
+                code = 2
+    sys.exit(code)
+
+
+def _log_line(r: FileResult, lang: str) -> str:
+    status = codes.label(f"status.{r.status}", lang)
+    parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
+    if r.status in ("ok", "flagged"):
+        words = ("合计", "等级", "错误", "警告", "提示") if lang == "zh" else ("total", "grade", "errors", "warnings",
+                                                                          "notes")
+        parts += [f"{words[0]} {fmt_number(r.total_entered)}→{fmt_number(r.total_recomputed)}",
+                  f"{words[1]} {r.grade_entered or '—'}/{r.grade_recomputed or '—'}",
+                  f"{words[2]} {r.count(Severity.ERROR)} {words[3]} {r.count(Severity.WARNING)} "
+                  f"{words[4]} {r.count(Severity.INFO)}"]
+    else:
+        parts.append(r.error or "")
+    return "  ".join(parts)
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "outbox", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="写出复核文件、summary.xlsx 与 perfeval.db 的文件夹")
+@click.option("--once", is_flag=True, help="只处理当前已有的文件，然后退出（供计划任务使用）")
+@click.option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="每隔 SECONDS 秒轮询一次（网络共享文件夹用）")
+@click.option("--settle", type=click.FloatRange(min=0), default=2.0, show_default=True, metavar="SECONDS",
+              help="文件大小与修改时间保持不变多久才视为复制完成")
+@jobs_option
+@force_option
+@rubric_option
+@lang_option
+def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: float, jobs: int, force: bool,
+          rubric: str | None, lang: str) -> None:
+    """监视 INBOX 文件夹：新放入或修改的评分表自动复核，结果写入 --out 文件夹。INBOX 不会被写入。"""
+    from . import watch as watching
+    _check_rubric(rubric)
+    inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
+    if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
+        raise click.UsageError("--out 文件夹不能与 INBOX 相同，也不能互相包含")
+    with Outbox(outbox, rubric, lang, force) as box:
+        def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
+            outputs = [annotate.mirrored_path(p, inbox, outbox) for p in paths]
+            for r, fresh in box.process(paths, outputs, jobs, stopped):
+                if fresh:
+                    click.echo(_log_line(r, lang))
+            if box.changed:
+                box.write_summary()
+
+        watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=click.echo)
 
 
 @main.command("rollup")
@@ -50,16 +148,12 @@ def check(paths: tuple[str, ...], fmt: str, jobs: int, rubric: str | None, lang:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
 @click.option("--html", type=click.Path(dir_okay=False), help="同时写出的离线 HTML 报告")
 @click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
-@click.option("--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="并行进程数")
-@_rubric_option
+@jobs_option
+@rubric_option
 def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: int | None, jobs: int,
                    rubric: str | None) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
-    if rubric:
-        try:
-            resolve(rubric)
-        except RubricError as exc:
-            raise click.UsageError(str(exc)) from None
+    _check_rubric(rubric)
     result = rollup.build(rollup.collect(sources, year, rubric, jobs))
     rollup_report.WRITERS["xlsx"](result, out)
     if html:
@@ -70,7 +164,7 @@ def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: i
 
 
 @main.command()
-@_lang_option
+@lang_option
 def rules(lang: str) -> None:
     """列出所有核对代码、严重程度与说明。"""
     for code in codes.CATALOGUE.values():

@@ -111,7 +111,8 @@ def severity_of(code: str) -> Severity:
     return CATALOGUE[code].severity
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
+    """A finding's value for people: Decimal half-up to 2 places, None as a dash."""
     if isinstance(value, Decimal):
         return fmt(value)
     if value is None:
@@ -122,8 +123,8 @@ def _show(value: object) -> str:
 def render(finding: Finding, lang: str = "zh") -> str:
     """The finding's message in `lang`, filled from its fields and params."""
     template = CATALOGUE[finding.code].message[lang]
-    values = {k: _show(v) for k, v in finding.params.items()}
-    values.update(entered=_show(finding.entered), expected=_show(finding.expected),
+    values = {k: show(v) for k, v in finding.params.items()}
+    values.update(entered=show(finding.entered), expected=show(finding.expected),
                   indicator=finding.indicator or "")
     if finding.working is not None:
         values.setdefault("formula", finding.working.formula)
@@ -138,3 +139,113 @@ class _Blank(dict):
 def severity_label(severity: Severity, lang: str = "zh") -> str:
     return {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
             "en": {"error": "error", "warning": "warning", "info": "info"}}[lang][severity.value]
+
+
+# ---- labels of the workbooks perfeval writes (annotated copy, batch summary.xlsx) ----------------
+
+LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
+    "sheet.summary": ("汇总", "Summary"),
+    "sheet.findings": ("复核结果", "Findings"),
+    "sheet.files": ("文件", "Files"),
+    "col.no": ("序号", "No."),
+    "col.severity": ("严重程度", "Severity"),
+    "col.code": ("代码", "Code"),
+    "col.level1": ("一级指标", "Level 1"),
+    "col.level2": ("二级指标", "Level 2"),
+    "col.level3": ("三级指标", "Indicator"),
+    "col.cell": ("单元格", "Cell"),
+    "col.entered": ("填报值", "Entered"),
+    "col.recomputed": ("复核值", "Recomputed"),
+    "col.message": ("说明", "Message"),
+    "col.working": ("算式与数据来源", "Working and sources"),
+    "col.file": ("文件", "File"),
+    "col.unit": ("项目单位", "Unit"),
+    "col.project": ("项目名称", "Project"),
+    "col.rubric": ("评分规则", "Rubric"),
+    "col.total_entered": ("合计（填报）", "Total entered"),
+    "col.total_recomputed": ("合计（复核）", "Total recomputed"),
+    "col.grade_entered": ("等级（填报）", "Grade entered"),
+    "col.grade_recomputed": ("等级（复核）", "Grade recomputed"),
+    "col.errors": ("错误", "Errors"),
+    "col.warnings": ("警告", "Warnings"),
+    "col.status": ("状态", "Status"),
+    "col.output": ("复核文件", "Annotated copy"),
+    "col.note": ("备注", "Note"),
+    "status.ok": ("无问题", "ok"),
+    "status.flagged": ("有问题", "flagged"),
+    "status.unreadable": ("无法读取", "unreadable"),
+    "status.skipped": ("已跳过", "skipped"),
+    "output.failed": ("未能生成复核文件：{reason}", "no annotated copy written: {reason}"),
+    "sum.title": ("绩效评价评分表复核汇总", "Review summary of the scoring sheet"),
+    "sum.code": ("项目代码", "Project code"),
+    "sum.budget": ("预算金额（万元）", "Budget (10k yuan)"),
+    "sum.sheet": ("评分表", "Scoring sheet"),
+    "sum.no_rubric": ("未匹配到评分规则", "no rubric matched"),
+    "sum.level": ("级次", "Level"),
+    "sum.indicator": ("指标", "Indicator"),
+    "sum.weight": ("权重", "Weight"),
+    "sum.entered": ("填报得分", "Entered"),
+    "sum.recomputed": ("复核得分", "Recomputed"),
+    "sum.difference": ("差异", "Difference"),
+    "sum.level1": ("一级", "level 1"),
+    "sum.level2": ("二级", "level 2"),
+    "sum.unplaced": ("（未归类）", "(unplaced)"),
+    "sum.total": ("合计", "Total"),
+    "sum.grade": ("评价等级", "Grade"),
+    "sum.same": ("一致", "same"),
+    "sum.differs": ("不一致", "differs"),
+    "sum.counts": ("问题数量", "Findings"),
+    "sum.losses": ("未能保留的原文件内容", "Not carried over from the original"),
+    "sum.no_losses": ("无：原文件内容全部保留", "none: everything of the original was kept"),
+    "sum.lost_n": ("原文件中的 {n} 个{what}未能保留", "{n} {what} of the original could not be kept"),
+    "sum.lost": ("原文件中的{what}未能保留", "the original's {what} could not be kept"),
+    "sum.reader_note": ("读取时的提示（openpyxl）：{text}", "note from openpyxl on reading: {text}"),
+    "sum.file": ("原文件", "Original file"),
+    "sum.sha256": ("原文件 SHA-256", "SHA-256 of the original"),
+    "sum.tool": ("复核工具", "Checked with"),
+    "sum.checked_at": ("复核时间", "Checked at"),
+    "note.title": ("perfeval 复核：{n} 项", "perfeval review: {n} finding(s)"),
+    "note.indicator": ("指标", "Indicator"),
+    "note.formula": ("算式", "Formula"),
+    "note.figures": ("数据", "Figures"),
+    "note.original": ("原批注", "Original comment"),
+    "feature.shape": ("形状", "shape(s)"),
+    "feature.image": ("图片", "image(s)"),
+    "feature.cell_image": ("单元格内图片", "in-cell image(s)"),
+    "feature.chart": ("图表", "chart(s)"),
+    "feature.header_image": ("工作表的页眉页脚图片", "sheet(s) with header/footer pictures"),
+    "feature.background": ("工作表背景图片", "sheet background picture(s)"),
+    "feature.other_drawing": ("其他绘图对象（如 SmartArt）", "other drawing object(s) (e.g. SmartArt)"),
+    "feature.unreadable_drawing": ("无法解析的绘图部件", "unreadable drawing part(s)"),
+    "feature.comment": ("批注", "comment(s)"),
+    "feature.threaded_comment": ("新式批注（线程批注，其文字保留为普通批注）",
+                                 "threaded comment(s) (their text stays as plain comments)"),
+    "feature.form_control": ("表单控件（按钮、复选框等）", "form control(s) (buttons, check boxes)"),
+    "feature.activex": ("ActiveX 控件", "ActiveX control(s)"),
+    "feature.ole_object": ("嵌入对象（OLE）", "embedded OLE object(s)"),
+    "feature.pivot_table": ("数据透视表", "pivot table(s)"),
+    "feature.table": ("表格（列表对象）", "table(s)"),
+    "feature.slicer": ("切片器", "slicer(s)"),
+    "feature.timeline": ("日程表", "timeline(s)"),
+    "feature.external_link": ("外部链接", "external link(s)"),
+    "feature.vba": ("宏（VBA 工程）", "VBA project(s)"),
+    "feature.signature": ("数字签名", "digital signature(s)"),
+    "feature.printer_settings": ("打印机驱动专用设置（页面设置本身已保留）",
+                                 "printer driver setting(s) (the page setup itself is kept)"),
+    "feature.cached_value": ("公式的缓存计算结果（打开时重新计算）",
+                             "cached formula result(s) (recalculated on opening)"),
+    "feature.ext_conditional_formatting": ("扩展条件格式（Excel 2010 起的新规则）",
+                                           "extended conditional formatting (Excel 2010+)"),
+    "feature.ext_data_validation": ("扩展数据验证（如引用其他工作表的下拉列表）",
+                                    "extended data validation (e.g. lists from other sheets)"),
+    "feature.ext_sparkline": ("迷你图", "sparklines"),
+    "feature.ext_protected_range": ("允许编辑区域", "protected ranges"),
+    "feature.ext_ignored_error": ("忽略错误标记", "ignored-error marks"),
+    "feature.ext_web": ("Web 加载项", "web extensions"),
+}
+
+
+def label(key: str, lang: str = "zh", **values: object) -> str:
+    """A label of the written workbooks in `lang`, filled with `values`."""
+    text = LABELS[key][LANGS.index(lang)]
+    return text.format(**values) if values else text

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from . import __version__
 from .model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
@@ -32,7 +32,7 @@ MIGRATIONS: list[str] = [
         rubric TEXT, status TEXT NOT NULL, error TEXT, sheet TEXT,
         unit TEXT, code TEXT, name TEXT, budget TEXT, budget_cell TEXT,
         total_entered TEXT, total_recomputed TEXT, grade_entered TEXT, grade_recomputed TEXT,
-        output TEXT
+        output TEXT, output_error TEXT
     );
     CREATE INDEX checks_key ON checks (sha256, tool_version, rubric_key);
     CREATE INDEX checks_path ON checks (path);
@@ -129,6 +129,9 @@ class Ledger:
         self.db = sqlite3.connect(self.path, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode = WAL")
+        # WAL with synchronous NORMAL: a killed process never loses or tears a committed row; only a
+        # power cut may lose the last few, which the next run then simply redoes
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.migrate()
 
@@ -166,11 +169,11 @@ class Ledger:
             cur = self.db.execute(
                 "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
                 " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-                " grade_recomputed, output, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " grade_recomputed, output, output_error, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
                  result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
                  _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output, result.title))
+                 result.grade_recomputed, result.output, result.output_error, result.title))
             check_id = cur.lastrowid
             self.db.executemany(
                 "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
@@ -186,11 +189,12 @@ class Ledger:
                  for i, f in enumerate(result.findings)])
         return check_id
 
-    def results(self) -> list[FileResult]:
-        """The latest result of every path ever checked, in path order."""
-        rows = self.db.execute(
-            "SELECT * FROM checks WHERE id IN (SELECT MAX(id) FROM checks GROUP BY path) ORDER BY path").fetchall()
-        return [self._result(r) for r in rows]
+    def results(self) -> Iterator[FileResult]:
+        """The latest result of every path ever checked, in path order, one at a time."""
+        ids = [r[0] for r in self.db.execute(
+            "SELECT MAX(id) FROM checks GROUP BY path ORDER BY path")]
+        for check_id in ids:
+            yield self._result(self.db.execute("SELECT * FROM checks WHERE id = ?", (check_id,)).fetchone())
 
     def latest_rows(self) -> LatestRows:
         """The latest check of every path as plain rows, read in one snapshot, for reports over thousands
@@ -227,7 +231,8 @@ class Ledger:
             project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
             grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-            findings=findings, indicators=indicators, output=row["output"], title=row["title"])
+            findings=findings, indicators=indicators, output=row["output"], output_error=row["output_error"],
+            title=row["title"])
 
 
 class LatestRows(NamedTuple):

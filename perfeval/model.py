@@ -163,8 +163,9 @@ class FileResult:
     grade_recomputed: str | None = None
     findings: tuple[Finding, ...] = ()
     indicators: tuple[IndicatorResult, ...] = ()
-    output: str | None = None
-    title: str | None = None    # the sheet's title (`2018-2019年度...评分意见表`): the year is read from it
+    output: str | None = None          # the annotated copy, when one was asked for and written
+    output_error: str | None = None    # why no annotated copy could be written (the findings stand)
+    title: str | None = None           # the sheet's title (`2018-2019年度...评分意见表`): the year comes from it
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_UNITS = ("万元", "元", "分", "个", "套", "台", "次", "项", "人")
+_UNITS = ("万元", "元", "万", "分", "个月", "月", "天", "小时", "个", "套", "台", "次", "项", "人")
 _TRUE = {"是", "有", "√", "✓", "yes", "y", "true", "通过", "已提供"}
 _FALSE = {"否", "无", "×", "✗", "no", "n", "false", "未通过", "未提供"}
 

@@ -7,19 +7,25 @@ scores are numbers or text (`3分`, `３`); 合计 may be a formula that no prog
 """
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
+import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
 import python_calamine
+from defusedxml import DefusedXmlException
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from . import formulas
+from . import fidelity, formulas
 from .model import Band, IndicatorRow, Project, Score, Sheet, Subtotal, Text
 from .numbers import normalize_text, parse_number
 
@@ -29,6 +35,7 @@ class Unreadable(Exception):
 
 
 MAX_UNPACKED = 512 * 1024 * 1024        # a workbook that unpacks to more than this is refused
+ENTITIES = "文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取"
 
 ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("level1", ("一级指标",)),
@@ -41,7 +48,7 @@ ROLES: list[tuple[str, tuple[str, ...]]] = [
 ]
 _SCORE_WORDS = re.compile(r"^(评分|得分|实际得分|评价得分|专家评分|评审得分|复核得分)(\(分\))?$")
 _OTHER_HEADER_WORDS = {"名称", "评价指标", "指标名称", "序号"}
-_LEVEL_LABEL = re.compile(r"^(.*?)\((\d+(?:\.\d+)?)分?\)$")
+_LEVEL_LABEL = re.compile(r"^(.*?)\((\d+(?:\.\d+)?)(?:分|%)?\)$")
 FOOTER_LABELS = ("总体评价", "存在问题", "改进建议", "评审组", "机构名称", "日期")
 HEADER_LABELS = {"unit": "项目单位", "code": "项目代码", "name": "项目名称", "budget": "预算金额"}
 _TOTAL_WORDS = ("合计", "总分", "总计", "综合得分")
@@ -71,23 +78,42 @@ def split_level_label(text: str) -> tuple[str, Decimal | None]:
     return text, None
 
 
+_GRADE_WORD = re.compile(r"优秀|良好|中等|较差|优|良|中|低|差")
+_GRADE_OF = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
+_BELOW = re.compile(r"<|≤|以下|低于|不足|不到|未满|未达")
+
+
 def parse_bands(text: str) -> tuple[Band, ...]:
-    """`优(90-100)；良(80-89)；...` or `优≥90；80≤良<90；...` -> bands, highest first."""
+    """`优(90-100)；良(80-89)；...`, `优≥90；80≤良<90；差<60`, `60分以下为差`, one band per line or
+    several on a line split only by spaces -> bands, highest first."""
     bands = []
-    for part in re.split(r"[;；,，、\n]", normalize_text(text) if text else ""):
-        m = re.search(r"(优秀|良好|中等|优|良|中|低|差|较差)", part)
-        numbers = re.findall(r"\d+(?:\.\d+)?", part)
-        if not m:
+    lines = re.split(r"[;；,，、\n]", unicodedata.normalize("NFKC", text or ""))
+    for part in (seg for line in lines for seg in _band_segments(normalize_text(line))):
+        m = _GRADE_WORD.search(part)
+        values = [Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", part)]
+        if not m or not values:
             continue
-        grade = m[1][0] if m[1] not in ("较差",) else "差"
-        if not numbers:
-            continue
-        low = min(Decimal(n) for n in numbers)
-        if re.search(r"<\d", part) and not re.search(r"\d+(?:\.\d+)?≤|≥|>=", part):
-            low = Decimal(0)
-        bands.append(Band(grade, low))
+        low = min(values)
+        if len(set(values)) == 1 and _BELOW.search(part):
+            low = Decimal(0)                # `差<60`, `60分以下为差`, `差(≤59)`: an upper bound only
+        bands.append(Band(_GRADE_OF.get(m[0], m[0]), low))
     bands.sort(key=lambda b: b.min, reverse=True)
     return tuple(bands)
+
+
+def _band_segments(line: str) -> list[str]:
+    """One band per segment when a line holds several: cut before each grade word when the grade
+    comes first (`优90-100良80-89`), after each when the numbers come first (`90以上为优80-89为良`)."""
+    words = list(_GRADE_WORD.finditer(line))
+    if len(words) < 2:
+        return [line]
+    digit = re.search(r"\d", line)
+    if digit is None or words[0].start() < digit.start():
+        cuts = [w.start() for w in words[1:]]
+    else:
+        cuts = [w.end() for w in words[:-1]]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 # a formula cell with no cached value: <f>..</f> or <f .../> followed by no <v> or an empty one
@@ -130,7 +156,7 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
                         if scan_formulas and not uncached and info.filename.startswith("xl/worksheets/"):
                             uncached = _UNCACHED.search(prolog + part.read()) is not None
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise Unreadable("文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取")
+                        raise Unreadable(ENTITIES)
     except zipfile.BadZipFile:
         raise Unreadable("文件已损坏或不完整（zip 结构无法解析），可能未复制完整") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
@@ -139,27 +165,45 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
+    """The formula workbook keeps what an annotated copy must carry over: VBA, external links, rich text."""
     keep_vba = path.suffix.lower() == ".xlsm"
     try:
-        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=False)
+        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=not data_only,
+                                      rich_text=not data_only)
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
-        raise Unreadable(f"工作簿无法打开（内容损坏）：{type(exc).__name__}: {str(exc)[:120]}") from None
+        if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
+            raise Unreadable(ENTITIES) from None     # DTD or entities deeper than preflight looked
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]     # one line, whatever openpyxl said
+        raise Unreadable(f"工作簿无法打开（内容损坏）：{detail}") from None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    while exc is not None and exc not in out:
+        out.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return out
 
 
 @dataclass
 class Opened:
-    """What reading one file yields: the Sheet for the checks and the workbook for the annotator."""
+    """What reading one file yields: the Sheet for the checks, the workbook and the facts of the original
+    file (digest, package inventory, load warnings) for the annotator."""
     sheet: Sheet
     workbook: Workbook
+    original: fidelity.Original | None = None
 
 
 def read(path: str | Path) -> Opened:
     path = Path(path)
     preflight(path)
-    wb = open_workbook(path)
-    return Opened(_locate(path, _Grids(wb, path)), wb)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wb = open_workbook(path)
+    sheet = _locate(path, _Grids(wb, path))
+    return Opened(sheet, wb, _original(path, tuple(str(w.message) for w in caught)))
 
 
 def read_sheet(path: str | Path) -> Sheet:
@@ -184,7 +228,28 @@ def _locate(path: Path, grids: _Grids) -> Sheet:
     raise Unreadable("未找到评分表：没有一张工作表含“三级指标”“评分”等表头")
 
 
+def _original(path: Path, load_warnings: tuple[str, ...]) -> fidelity.Original:
+    with path.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    with zipfile.ZipFile(path) as zf:
+        return fidelity.Original(digest, fidelity.inventory(zf), load_warnings)
+
+
 # ---- cell values ---------------------------------------------------------------------------------
+
+class Literal(str):
+    """Text stored as text that merely begins with '=' (`=HYPERLINK(...)` typed as a 扣分理由): never
+    evaluated as a formula."""
+
+
+def _cell_value(cell) -> object:
+    value = cell.value
+    if isinstance(value, CellRichText):
+        return str(value)
+    if cell.data_type == "s" and isinstance(value, str) and value.startswith("="):
+        return Literal(value)
+    return value
+
 
 _PLAIN = (int, float, bool, Decimal)
 
@@ -208,8 +273,9 @@ class _Grids:
             ws = self.wb[title]
             if ws.max_row * ws.max_column > 2_000_000:
                 raise Unreadable(f"工作表“{title}”过大（{ws.max_row} 行 × {ws.max_column} 列）")
-            self._grids[title] = [tuple(r) for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                                                   max_col=ws.max_column, values_only=True)]
+            self._grids[title] = [tuple(_cell_value(c) for c in r)
+                                  for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                                        max_col=ws.max_column)]
         return self._grids[title]
 
     def raw(self, title: str, row: int, col: int) -> object:
@@ -223,10 +289,12 @@ class _Grids:
         raw = self.raw(title, row, col)
         if raw is None or type(raw) in _PLAIN:
             return raw
-        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1:
+        if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1 and not isinstance(raw, Literal):
             return self._formula(title, row, col, raw)
+        if isinstance(raw, (datetime.date, datetime.time)):
+            return _date_text(raw)      # `1-2` typed into a score cell, turned into a date by Excel
         if raw is not None and not isinstance(raw, (str, int, float, bool, Decimal)):
-            return self._cached_value(title, row, col)       # array formulas, dates
+            return self._cached_value(title, row, col)       # array formulas
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
@@ -284,12 +352,21 @@ class _CalamineGrids(_Grids):
 
 
 def _as_openpyxl(value: object) -> object:
-    """A calamine value as openpyxl gives it: empty is None, a whole number stored as 3 is int."""
+    """A calamine value as openpyxl gives it: empty is None, a whole number stored as 3 is int, and text
+    that begins with '=' is a Literal (calamine gives formulas as their cached values, never as text)."""
     if value == "":
         return None
     if type(value) is float and value.is_integer():
         return int(value)
+    if type(value) is str and value.startswith("="):
+        return Literal(value)
     return value
+
+
+def _date_text(value: datetime.date | datetime.time) -> str:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()
+    return value.isoformat()
 
 
 def ref(row: int, col: int) -> str:
@@ -371,7 +448,7 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
             continue
         for level in (1, 2):
             label = normalize_text(cell_text(r, f"level{level}"))
-            if label and label != "小计":
+            if label and not label.endswith("小计"):
                 name, weight = split_level_label(label)
                 if level == 1 and name != current[1]:
                     current[2] = None
@@ -380,9 +457,10 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
                     level_weights.append((level, name, weight, ref(r, cols[f"level{level}"])))
         name = normalize_text(cell_text(r, "level3"))
         weight, score = score_at(r, "weight"), score_at(r, "score")
+        level1_text = normalize_text(cell_text(r, "level1"))
         level2_text = normalize_text(cell_text(r, "level2"))
         if name.endswith("小计") or (not name and not score.missing):
-            scope = 1 if level2_text == "小计" or current[2] is None else 2
+            scope = _subtotal_scope(name, level1_text, level2_text, current)
             subtotals.append(Subtotal(scope, current[scope] or "", score))
             continue
         if not name:
@@ -399,6 +477,19 @@ def _read_sheet(path: Path, title: str, grids: _Grids, header: _Header) -> Sheet
                   subtotals=tuple(subtotals), level_weights=_first_weights(level_weights),
                   basic_data=_basic_data(grids))
     return _with_footer(sheet, grids, title, footer_row, cols)
+
+
+def _subtotal_scope(name: str, level1_text: str, level2_text: str, current: dict) -> int:
+    """Which group a 小计 row sums: the one its label names (`决策小计`), level 1 when `小计` stands in
+    the 一级指标 or 二级指标 column (or the row has no level-2 group), else the current level-2 group."""
+    label = next((t for t in (name, level2_text, level1_text) if t.endswith("小计")), "")
+    prefix = split_level_label(label[:-2])[0] if label else ""
+    for level in (1, 2):
+        if prefix and prefix == current[level]:
+            return level
+    if level1_text.endswith("小计") or level2_text.endswith("小计") or current[2] is None:
+        return 1
+    return 2
 
 
 def _first_weights(items: list[tuple[int, str, Decimal, str]]) -> tuple[tuple[int, str, Decimal, str], ...]:
@@ -476,6 +567,8 @@ def _with_footer(sheet: Sheet, grids: _Grids, title: str, start: int, cols: dict
                 standard = _labelled_value(grids, title, r, c, "等级标准", stops)
             elif t.startswith("评价等级") and grade is None:
                 grade = _labelled_value(grids, title, r, c, "评价等级", stops)
+                if grade is None:       # left blank: the cell it belongs in, for the finding
+                    grade = Text("", ref(r, cols["score"] if cols["score"] > c else c + 1))
             else:
                 for label in FOOTER_LABELS:
                     if t.startswith(label) and label not in narrative and len(t) < 60:
@@ -496,7 +589,11 @@ def _total_row(grids: _Grids, title: str, r: int, c: int, cols: dict[str, int]) 
 
     width = len(grids.grid(title)[r - 1])
     numbers = [at(cc) for cc in range(c + 1, width + 1) if grids.text(title, r, cc)]
-    score = at(cols["score"]) if not at(cols["score"]).missing else (numbers[-1] if numbers else
+    # a blank score cell is a missing total; a value left of the score column (a merged cell) may stand
+    # for it, but never the weight column's 100 nor a remark right of the score column
+    elsewhere = [at(cc) for cc in range(c + 1, cols["score"])
+                 if cc != cols.get("weight") and grids.text(title, r, cc)]
+    score = at(cols["score"]) if not at(cols["score"]).missing else (elsewhere[-1] if elsewhere else
                                                                       Score(None, None, ref(r, cols["score"])))
     weight = None
     if "weight" in cols and not at(cols["weight"]).missing:

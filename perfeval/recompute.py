@@ -79,7 +79,8 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
 
 def _transfers(rubric: Rubric, by_name: dict[str, Placed], figures: dict[str, Figure]) -> dict[str, str]:
     """Weights that move: `transfer_to` applies when its input is 0 (no software planned), or, when
-    that figure is absent, when the sheet itself scored the source 0 and the target above its weight."""
+    that figure is absent, when the sheet itself scored the source 0 and the target above its weight,
+    or wrote the moved weights (0 and weight + moved) in its weight column."""
     out: dict[str, str] = {}
     for ind in rubric.indicators:
         target = ind.spec.get("transfer_to")
@@ -94,4 +95,6 @@ def _transfers(rubric: Rubric, by_name: dict[str, Placed], figures: dict[str, Fi
         room = by_name[target].weight
         if src == 0 and tgt is not None and room < tgt <= room + ind.weight:
             out[ind.name] = target
+        elif by_name[ind.name].row.weight.value == 0 and by_name[target].row.weight.value == room + ind.weight:
+            out[ind.name] = target          # the sheet wrote the transfer into its weight column
     return out

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Callable, TextIO
+from collections import Counter
+from typing import Iterable, TextIO
 
 from . import codes
 from .model import FileResult, Finding, Severity, Working
@@ -25,8 +26,12 @@ def working_dict(working: Working | None) -> dict | None:
     if working is None:
         return None
     return {"formula": working.formula,
-            "figures": [{"name": f.name, "value": number(f.value) if abs(f.value) >= 1 else float(f.value),
-                         "source": f.source} for f in working.figures]}
+            "figures": [{"name": f.name, "value": exact(f.value), "source": f.source} for f in working.figures]}
+
+
+def exact(value: Decimal) -> int | float:
+    """A figure as it stands in its source cell (413.905 stays 413.905), as a plain JSON number."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def finding_dict(f: Finding, lang: str) -> dict:
@@ -49,46 +54,98 @@ def file_dict(r: FileResult, lang: str) -> dict:
     }
 
 
-def write_json(results: list[FileResult], out: TextIO, lang: str) -> None:
-    doc = {"version": JSON_VERSION, "files": [file_dict(r, lang) for r in results]}
-    json.dump(doc, out, ensure_ascii=False, indent=1)
-    out.write("\n")
-
-
 def text_line(r: FileResult, f: Finding, lang: str) -> str:
     where = f"{r.path}:{f.cell}" if f.cell else r.path
     indicator = f" {f.indicator}:" if f.indicator else ":"
     return f"{where} [{f.severity.value}] {f.code}{indicator} {codes.render(f, lang)}"
 
 
-def summary_line(results: list[FileResult], lang: str) -> str:
-    n = {s: sum(1 for r in results if r.status == s) for s in ("ok", "flagged", "unreadable", "skipped")}
-    sev = {s: sum(r.count(s) for r in results) for s in Severity}
-    if lang == "en":
-        return (f"{len(results)} files: {n['ok']} ok, {n['flagged']} flagged, {n['unreadable']} unreadable, "
-                f"{n['skipped']} skipped; {sev[Severity.ERROR]} errors, {sev[Severity.WARNING]} warnings, "
-                f"{sev[Severity.INFO]} notes")
-    return (f"共 {len(results)} 个文件：{n['ok']} 个无问题，{n['flagged']} 个有问题，{n['unreadable']} 个无法读取，"
-            f"{n['skipped']} 个已跳过；错误 {sev[Severity.ERROR]} 处，警告 {sev[Severity.WARNING]} 处，"
-            f"提示 {sev[Severity.INFO]} 处")
-
-
-def write_text(results: list[FileResult], out: TextIO, lang: str) -> None:
-    for r in results:
-        for line in text_lines(r, lang):
-            out.write(line + "\n")
-    out.write(summary_line(results, lang) + "\n")
-
-
 def text_lines(r: FileResult, lang: str) -> list[str]:
-    """The lines one file contributes to the text report (streamed as each file finishes)."""
+    """The lines one file contributes to the text report."""
     if r.status in ("unreadable", "skipped"):
         label = {"unreadable": ("无法读取", "unreadable"), "skipped": ("已跳过", "skipped")}[r.status]
         return [f"{r.path}: [{r.status}] {label[0] if lang == 'zh' else label[1]}: {r.error}"]
-    return [text_line(r, f, lang) for f in r.findings]
+    lines = [text_line(r, f, lang) for f in r.findings]
+    if r.output_error:
+        lines.append(f"{r.path}: {r.output_error}")
+    return lines
 
 
-WRITERS: dict[str, Callable[[list[FileResult], TextIO, str], None]] = {
-    "text": write_text,
-    "json": write_json,
+class Tally:
+    """Counts over a batch, kept as results stream by (no result is held)."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.status = Counter()
+        self.severity = Counter()
+        self.output_errors = 0
+
+    def add(self, r: FileResult) -> None:
+        self.files += 1
+        self.status[r.status] += 1
+        self.severity.update(f.severity for f in r.findings)
+        self.output_errors += bool(r.output_error)
+
+    @property
+    def exit_code(self) -> int:
+        """0 no error-level finding and every file read; 1 some error finding; 2 some file unreadable."""
+        if self.status["unreadable"] or self.output_errors:
+            return 2
+        return 1 if self.severity[Severity.ERROR] else 0
+
+    def line(self, lang: str) -> str:
+        n, sev = self.status, self.severity
+        if lang == "en":
+            return (f"{self.files} files: {n['ok']} ok, {n['flagged']} flagged, {n['unreadable']} unreadable, "
+                    f"{n['skipped']} skipped; {sev[Severity.ERROR]} errors, {sev[Severity.WARNING]} warnings, "
+                    f"{sev[Severity.INFO]} notes")
+        return (f"共 {self.files} 个文件：{n['ok']} 个无问题，{n['flagged']} 个有问题，{n['unreadable']} 个无法读取，"
+                f"{n['skipped']} 个已跳过；错误 {sev[Severity.ERROR]} 处，警告 {sev[Severity.WARNING]} 处，"
+                f"提示 {sev[Severity.INFO]} 处")
+
+
+class TextReport:
+    """One line per finding as each file finishes, then one summary line."""
+
+    def __init__(self, out: TextIO, lang: str):
+        self.out, self.lang, self.tally = out, lang, Tally()
+
+    def add(self, r: FileResult) -> None:
+        self.tally.add(r)
+        for line in text_lines(r, self.lang):
+            self.out.write(line + "\n")
+        self.out.flush()
+
+    def close(self) -> None:
+        self.out.write(self.tally.line(self.lang) + "\n")
+
+
+class JsonReport:
+    """The version-1 document, written file by file."""
+
+    def __init__(self, out: TextIO, lang: str):
+        self.out, self.lang, self.tally = out, lang, Tally()
+        self.out.write(f'{{"version": {JSON_VERSION},\n "files": [')
+
+    def add(self, r: FileResult) -> None:
+        if self.tally.files:
+            self.out.write(",")
+        self.tally.add(r)
+        self.out.write("\n  " + json.dumps(file_dict(r, self.lang), ensure_ascii=False))
+
+    def close(self) -> None:
+        self.out.write("\n ]}\n")
+
+
+WRITERS: dict[str, type] = {
+    "text": TextReport,
+    "json": JsonReport,
 }
+
+
+def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh") -> Tally:
+    report = WRITERS[fmt](out, lang)
+    for r in results:
+        report.add(r)
+    report.close()
+    return report.tally

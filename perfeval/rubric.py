@@ -1,6 +1,8 @@
 """Rubric files (templates/rubrics/*.toml): loading, validation, and matching a sheet to one."""
 from __future__ import annotations
 
+import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -75,8 +77,10 @@ class Rubric:
     indicators: tuple[Indicator, ...]
 
     def find(self, written: str) -> Indicator | None:
-        """The indicator a name on the sheet stands for (whitespace and aliases forgiven)."""
-        return self._names.get(normalize_text(written))
+        """The indicator a name on the sheet stands for (whitespace, aliases, a leading number such as
+        `1.` `（1）` `①` and a trailing weight such as `（3分）` forgiven)."""
+        key = normalize_text(written)
+        return self._names.get(key) or self._names.get(_NUMBERING.sub("", key))
 
     @property
     def _names(self) -> dict[str, Indicator]:
@@ -101,6 +105,11 @@ class Rubric:
             if g.level == level and g.name == name:
                 return g
         return None
+
+
+# after normalize_text (NFKC): `1.` `1、` `1)` `(1)` `①` `一、` before the name; `(3分)` `(3)` after it
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.、)]?|\(\d{1,2}\)|[\u2460-\u2473]|[一二三四五六七八九十]{1,3}[、.])"
+                        r"|\(\d+(?:\.\d+)?分?\)$")
 
 
 def _decimal(value: object, where: str) -> Decimal:
@@ -217,8 +226,10 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def builtin() -> list[Rubric]:
-    return [load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml"))]
+@functools.lru_cache(maxsize=1)
+def builtin() -> tuple[Rubric, ...]:
+    """The rubrics shipped in templates/rubrics, loaded once per process."""
+    return tuple(load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml")))
 
 
 def resolve(choice: str) -> Rubric:
@@ -233,7 +244,7 @@ def resolve(choice: str) -> Rubric:
     raise RubricError(f"未找到评分规则 “{choice}”（可用：{known}，或给出 .toml 文件路径）")
 
 
-def match(title: str | None, names: list[str], rubrics: list[Rubric]) -> Rubric | None:
+def match(title: str | None, names: list[str], rubrics: tuple[Rubric, ...] | list[Rubric]) -> Rubric | None:
     """The rubric whose title the sheet carries and whose indicators it mostly uses.
 
     A title match needs a third of the sheet's indicator names; without one, three quarters.

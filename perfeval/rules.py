@@ -53,7 +53,7 @@ def measure(spec: object, figures: dict[str, Figure], as_rate: bool = True) -> M
                 missing += [n for n in exc.names if n not in missing]
         raise Missing(missing)
     (how, args), = spec.items()
-    show = fmt_rate if as_rate else fmt
+    show = fmt_rate if as_rate else (lambda v: fmt(v, 4))
     if how == "input":
         f, = _need(figures, args)
         return Measured(f.value, show(f.value), (f,))

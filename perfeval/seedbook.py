@@ -48,6 +48,7 @@ _CLEAN = {"资金配 合理性": "资金配置合理性", "资金使 用合规�
           "实施规 范性": "实施规范性", "项目监 管有效 性": "项目监管有效性"}
 # the tree whose weights add up (the seed's pages moved two labels)
 _TREE = {"资金配 合理性": ("决策 (20)", "资金投入 (6)"),
+         "管理制度健全性": ("过程 (20)", "组织实施 (12)"),
          "系统故障响应或维护及时性": ("产出(30)", "产出时效(5)")}
 
 
@@ -111,7 +112,10 @@ def _score_value(text: str, layout: Layout, index: int):
         return text
     if layout.scores == "text":
         return [f"{text}分", text.translate(_FULLWIDTH), f" {text} "][index % 3]
-    number = float(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return text                 # typed as text ("3分", "满分"): written as it is
     return int(number) if number.is_integer() else number
 
 

@@ -16,7 +16,7 @@ def test_result_round_trips_exactly(make_sheet, tmp_path):
         assert db.done(sha, key) == result
         assert db.done(sha, key, version="0.0.0-other") is None
         assert db.done(sha, "other-rubric-key") is None
-        assert db.results() == [result]
+        assert list(db.results()) == [result]
 
 
 def test_unreadable_result_is_recorded(tmp_path):

@@ -1,0 +1,326 @@
+"""The annotated copy of one workbook: marks on the flagged cells, sheet 复核结果 and sheet 汇总.
+
+It works on the workbook reader.py loaded (the input is never reopened, never written) and saves the
+copy through a temporary name in the target folder. It knows nothing of the command line.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import __version__, fidelity
+from .codes import CATALOGUE, label, render, severity_label, show
+from .model import FileResult, Finding, IndicatorResult, Severity
+from .reader import Opened
+from .recompute import Recomputation
+from .xlsxout import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
+                      save_atomically, table)
+
+TITLE = Font(bold=True, size=14)
+MARKED = (Severity.ERROR, Severity.WARNING)     # info findings leave the sheet unmarked
+AUTHOR = "perfeval"
+
+
+# ---- output names --------------------------------------------------------------------------------
+
+def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = ()) -> list[Path]:
+    """`out_dir/<stem>.checked<ext>` for every input (.xlsm stays .xlsm).
+
+    Inputs whose copies would share a name (same stem and extension in any case, other folders) are
+    told apart by as many of their parent folders as it takes: `<stem> (<folder>).checked.xlsx`. The
+    names depend only on the inputs, so the same batch gets the same names on every run. Raises
+    ValueError when an output would overwrite an input.
+    """
+    resolved = [p.resolve() for p in paths]
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for p in dict.fromkeys(resolved):
+        groups[_name(p).casefold()].append(p)
+    names = {}
+    for group in groups.values():
+        tags = _tags(group) if len(group) > 1 else {group[0]: ""}
+        names.update({p: _name(p, tags[p]) for p in group})
+    seen: dict[str, int] = defaultdict(int)
+    for name in names.values():
+        seen[name.casefold()] += 1
+    for p, name in names.items():        # a tagged name met an input's own name: the full path decides
+        if seen[name.casefold()] > 1:
+            names[p] = _name(p, hashlib.sha1(str(p).encode()).hexdigest()[:8])
+    outputs = [out_dir / names[p] for p in resolved]
+    taken = set(resolved)
+    for out in outputs + [out_dir / r for r in reserved]:
+        if out.resolve() in taken:
+            raise ValueError(f"输出文件会覆盖输入文件：{out}（请换一个 --out 文件夹）")
+    return outputs
+
+
+def mirrored_path(path: Path, inbox: Path, out_dir: Path) -> Path:
+    """For a drop folder: the copy sits at the same place under out_dir as the input under inbox, so
+    names never collide and never change as files come and go."""
+    return out_dir / path.resolve().parent.relative_to(inbox.resolve()) / _name(path)
+
+
+def _name(path: Path, tag: str = "") -> str:
+    return f"{path.stem}{f' ({tag})' if tag else ''}.checked{path.suffix.lower()}"
+
+
+def _tags(group: list[Path]) -> dict[Path, str]:
+    """The fewest trailing parent folders that tell the paths apart, joined by '-'."""
+    longest = max(len(p.parent.parts) for p in group)
+    for k in range(1, longest):
+        tags = {p: "-".join(p.parent.parts[1:][-k:]) for p in group}
+        if len({t.casefold() for t in tags.values()}) == len(group):
+            return tags
+    return {p: hashlib.sha1(str(p).encode()).hexdigest()[:8] for p in group}
+
+
+# ---- the copy ------------------------------------------------------------------------------------
+
+def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lang: str = "zh") -> Path:
+    """Annotate `opened.workbook` in place and save it as `path`."""
+    wb = opened.workbook
+    original = opened.original or fidelity.Original("")
+    kept = fidelity.carried(wb)                 # before anything of ours is added
+    levels = _levels(result, rc)
+    findings = sorted(result.findings, key=lambda f: f.severity.rank)   # stable: position order kept
+    ws = wb[result.sheet]
+    merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
+    anchors = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in findings}
+    _mark(ws, findings, anchors, lang)
+    summary = wb.create_sheet(_free_title(wb, label("sheet.summary", lang)), 0)
+    listing = wb.create_sheet(_free_title(wb, label("sheet.findings", lang)), 1)
+    _findings_sheet(listing, findings, anchors, levels, result.sheet, lang)
+    _summary_sheet(summary, result, rc, original, kept, lang)
+    _open_on(wb, summary)
+    save_atomically(wb, path)
+    return path
+
+
+def _free_title(wb: Workbook, title: str) -> str:
+    """`title`, or `title(2)`, ... when the original already has a sheet of that name."""
+    taken = {t.casefold() for t in wb.sheetnames}
+    n, candidate = 1, title
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{title}({n})"
+    return candidate
+
+
+def _open_on(wb: Workbook, sheet: Worksheet) -> None:
+    """Make `sheet` the one the workbook opens on, and the only selected tab (no grouped sheets)."""
+    wb.active = wb.index(sheet)
+    for other in wb._sheets:
+        views = getattr(other, "views", None) or getattr(other, "sheetViews", None)
+        for view in views.sheetView if views else ():
+            view.tabSelected = other is sheet
+    for view in wb.views:
+        view.firstSheet = 0
+
+
+def _anchor(merged: list[tuple[int, int, int, int, str]], cell: str) -> str:
+    """The cell that carries a mark: the top-left cell of a merged range, else the cell itself."""
+    row, col = coordinate_to_tuple(cell)
+    for min_row, max_row, min_col, max_col, top in merged:
+        if min_row <= row <= max_row and min_col <= col <= max_col:
+            return top
+    return cell
+
+
+def _levels(result: FileResult, rc: Recomputation) -> dict[str, tuple[str | None, str | None]]:
+    """Indicator name -> (level-1, level-2), from the rubric and the sheet's rows."""
+    out = {i.name: (i.level1, i.level2) for i in (rc.rubric.indicators if rc.rubric else ())}
+    out.update({i.name: (i.level1, i.level2) for i in result.indicators})
+    return out
+
+
+# ---- marks on the scoring sheet ------------------------------------------------------------------
+
+def _mark(ws: Worksheet, findings: list[Finding], anchors: dict, lang: str) -> None:
+    at: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if anchors[f]:
+            at[anchors[f]].append(f)
+    for coordinate, here in at.items():
+        worst = min(here, key=lambda f: f.severity.rank).severity
+        if worst not in MARKED:
+            continue
+        cell = ws[coordinate]
+        cell.fill = FILLS[worst]
+        text = _note(here, lang)
+        if cell.comment is not None:       # keep the original's comment below ours
+            text += f"\n\n{label('note.original', lang)}（{cell.comment.author or ''}）：\n{cell.comment.text}"
+        cell.comment = _comment(text)
+
+
+def _note(findings: list[Finding], lang: str) -> str:
+    parts = [label("note.title", lang, n=len(findings))]
+    for i, f in enumerate(findings, start=1):
+        lines = [f"{i}.【{severity_label(f.severity, lang)}】{CATALOGUE[f.code].title[lang]}（{f.code}）"]
+        if f.indicator:
+            lines.append(f"{label('note.indicator', lang)}：{f.indicator}")
+        lines.append(render(f, lang))
+        lines.append(f"{label('col.entered', lang)}：{show(f.entered)}　"
+                     f"{label('col.recomputed', lang)}：{show(f.expected)}")
+        lines += _working_lines(f, lang)
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _working_lines(f: Finding, lang: str) -> list[str]:
+    if f.working is None:
+        return []
+    lines = [f"{label('note.formula', lang)}：{f.working.formula}"]
+    lines += [f"{label('note.figures', lang)}：{fig.name} = {_plain(fig.value)}（{fig.source}）"
+              for fig in f.working.figures]
+    return lines
+
+
+def _plain(value: Decimal) -> str:
+    """A figure as it was given (413.905 stays 413.905; 460.00 is 460)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _comment(text: str) -> Comment:
+    """A comment box sized to its text (about 30 CJK characters a line)."""
+    width = 380
+    per_line = width / 6.5                  # half-width characters that fit on one line
+    lines = sum(max(1, -(-_display_width(line) // int(per_line))) for line in text.split("\n"))
+    return Comment(text, AUTHOR, height=min(900, 18 + 15 * lines), width=width)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# ---- sheet 复核结果 ------------------------------------------------------------------------------
+
+def _findings_sheet(ws: Worksheet, findings: list[Finding], anchors: dict, levels: dict, sheet: str,
+                    lang: str) -> None:
+    headers = ["col.no", "col.severity", "col.code", "col.level1", "col.level2", "col.level3", "col.cell",
+               "col.entered", "col.recomputed", "col.message", "col.working"]
+    table(ws, 1, [label(h, lang) for h in headers], [6, 9, 20, 12, 14, 22, 10, 10, 10, 48, 48])
+    for n, f in enumerate(findings, start=1):
+        r = n + 1
+        level1, level2 = levels.get(f.indicator, (None, None))
+        values = [n, severity_label(f.severity, lang), f.code, level1, level2, f.indicator, f.cell or "—",
+                  f.entered, f.expected, render(f, lang), "\n".join(_working_lines(f, lang)) or None]
+        for c, value in enumerate(values, start=1):
+            put(ws, r, c, value, alignment=WRAP)
+        if f.severity in FILLS:
+            ws.cell(row=r, column=2).fill = FILLS[f.severity]
+        if anchors[f]:
+            link(ws.cell(row=r, column=7), sheet=sheet, coordinate=anchors[f])
+    finish_table(ws, 1, len(headers))
+
+
+# ---- sheet 汇总 ----------------------------------------------------------------------------------
+
+def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, original: fidelity.Original,
+                   kept: dict[str, int], lang: str) -> None:
+    for col, width in zip("ABCDEF", (22, 34, 10, 12, 12, 12)):
+        ws.column_dimensions[col].width = width
+    fit_to_width(ws)
+    put(ws, 1, 1, label("sum.title", lang), font=TITLE)
+    project = result.project
+    rubric = f"{rc.rubric.id}（{rc.rubric.title}）" if rc.rubric else label("sum.no_rubric", lang)
+    r = _pairs(ws, 3, [
+        (label("col.unit", lang), project.unit), (label("col.project", lang), project.name),
+        (label("sum.code", lang), project.code), (label("sum.budget", lang), project.budget),
+        (label("sum.sheet", lang), result.sheet), (label("col.rubric", lang), rubric)])
+    r = _scores(ws, r + 1, result, rc, lang)
+    counts = "；".join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
+    r = _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
+    losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
+              for feature, n in fidelity.losses(original, kept)]
+    losses += [label("sum.reader_note", lang, text=t) for t in fidelity.reader_notes(original)]
+    r = _pairs(ws, r, [(label("sum.losses", lang), "\n".join(losses) or label("sum.no_losses", lang))])
+    _pairs(ws, r + 1, [
+        (label("sum.file", lang), Path(result.path).name), (label("sum.sha256", lang), original.sha256),
+        (label("sum.tool", lang), f"perfeval {__version__}"),
+        (label("sum.checked_at", lang), datetime.now().astimezone().isoformat(sep=" ", timespec="seconds"))])
+
+
+def _pairs(ws: Worksheet, row: int, pairs: list[tuple[str, object]]) -> int:
+    """Label | value rows (the value spans the table's width); returns the next free row."""
+    for key, value in pairs:
+        put(ws, row, 1, key, font=BOLD, alignment=WRAP)
+        put(ws, row, 2, value if value is not None else "—", alignment=LEFT)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        if isinstance(value, str) and "\n" in value:
+            ws.row_dimensions[row].height = 15 * (value.count("\n") + 1) + 4
+        row += 1
+    return row
+
+
+def _scores(ws: Worksheet, row: int, result: FileResult, rc: Recomputation, lang: str) -> int:
+    """Weight, entered, recomputed and difference for every level-1 and level-2 group, total, grade."""
+    headers = ["sum.level", "sum.indicator", "sum.weight", "sum.entered", "sum.recomputed", "sum.difference"]
+    for c, key in enumerate(headers, start=1):
+        put(ws, row, c, label(key, lang), font=BOLD, fill=HEADER_FILL)
+    row += 1
+    tree: dict[str, dict[str, list[IndicatorResult]]] = defaultdict(lambda: defaultdict(list))
+    for ind in result.indicators:
+        tree[ind.level1 or label("sum.unplaced", lang)][ind.level2 or ""].append(ind)
+    weights = []
+    for level1, subs in tree.items():
+        members = [i for group in subs.values() for i in group]
+        weights.append(_group_weight(rc, 1, level1, members))
+        row = _score_row(ws, row, label("sum.level1", lang), level1, weights[-1], members, bold=True)
+        for level2, group in subs.items():
+            if level2:
+                row = _score_row(ws, row, label("sum.level2", lang), "　" + level2,
+                                 _group_weight(rc, 2, level2, group), group)
+    total_weight = sum(w for w in weights if w is not None) if weights else None
+    row = _value_row(ws, row, label("sum.total", lang), total_weight, result.total_entered,
+                     result.total_recomputed, bold=True)
+    same = result.grade_entered == result.grade_recomputed
+    for c, value in enumerate([label("sum.grade", lang), None, None, result.grade_entered,
+                               result.grade_recomputed, label("sum.same" if same else "sum.differs", lang)],
+                              start=1):
+        put(ws, row, c, value, font=BOLD)
+    if not same:
+        ws.cell(row=row, column=6).fill = FILLS[Severity.ERROR]
+    return row + 1
+
+
+def _group_weight(rc: Recomputation, level: int, name: str, members: list[IndicatorResult]) -> Decimal | None:
+    """The rubric's weight of a group, else the weight in the sheet's label, else its rows' weights."""
+    group = rc.rubric.group(level, name) if rc.rubric else None
+    if group is not None:
+        return group.weight
+    stated = {(lv, n): w for lv, n, w, _ in rc.sheet.level_weights}
+    if (level, name) in stated:
+        return stated[(level, name)]
+    return _sum(i.weight for i in members)
+
+
+def _sum(values) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _score_row(ws: Worksheet, row: int, level: str, name: str, weight: Decimal | None,
+               members: list[IndicatorResult], bold: bool = False) -> int:
+    put(ws, row, 2, name, font=BOLD if bold else None)
+    return _value_row(ws, row, level, weight, _sum(i.entered for i in members),
+                      _sum(i.recomputed for i in members), bold)
+
+
+def _value_row(ws: Worksheet, row: int, first: str, weight, entered, recomputed, bold: bool = False) -> int:
+    difference = recomputed - entered if entered is not None and recomputed is not None else None
+    put(ws, row, 1, first, font=BOLD if bold else None)
+    for c, value in ((3, weight), (4, entered), (5, recomputed), (6, difference)):
+        put(ws, row, c, value, font=BOLD if bold else None)
+    if difference:
+        ws.cell(row=row, column=6).fill = FILLS[Severity.ERROR]
+    return row + 1

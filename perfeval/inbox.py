@@ -1,0 +1,87 @@
+"""Which files in a drop folder are complete and ready to check.
+
+A file is taken only when it is whole: its size and mtime unchanged for the settle interval and its
+zip directory opens. A half-copied file is waited for, never reported broken; a file that stays
+unopenable long after it stopped changing (`give_up`) is taken anyway, so the check can say why it is
+unreadable. Office lock files (~$x.xlsx), hidden files and temporary files are never taken.
+"""
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .batch import EXTENSIONS, is_skipped_name
+
+TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
+
+
+def candidates(root: Path) -> list[Path]:
+    """Workbooks under root, sorted; hidden folders, lock, hidden and temporary files left out."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            path = Path(folder) / name
+            if name.lower().endswith(EXTENSIONS) and not is_skipped_name(path) \
+                    and not name.lower().endswith(TEMP_SUFFIXES):
+                found.append(path)
+    return sorted(found)
+
+
+def zip_opens(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            zf.namelist()
+        return True
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+@dataclass
+class Inbox:
+    root: Path
+    settle: float = 2.0
+    give_up: float = 60.0
+    _changed: dict[Path, tuple[tuple[int, int], float]] = field(default_factory=dict)  # state, changed at
+    _taken: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def ready(self, now: float | None = None) -> list[Path]:
+        """Files complete now that have not been taken in this state before.
+
+        A file's quiet time runs from its mtime when first seen (never from the future), and from the
+        moment a change was observed after that, so a share's skewed clock cannot cut a copy short.
+        """
+        now = time.time() if now is None else now
+        out = []
+        present = set()
+        for path in candidates(self.root):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            present.add(path)
+            state = (st.st_size, st.st_mtime_ns)
+            previous = self._changed.get(path)
+            if previous is None:
+                changed_at = min(now, st.st_mtime_ns / 1e9)
+            elif previous[0] != state:
+                changed_at = now
+            else:
+                changed_at = previous[1]
+            self._changed[path] = (state, changed_at)
+            if self._taken.get(path) == state:
+                continue
+            quiet = now - changed_at
+            if quiet < self.settle:
+                continue
+            if (st.st_size == 0 or not zip_opens(path)) and quiet < self.give_up:
+                continue
+            self._taken[path] = state
+            out.append(path)
+        for gone in set(self._changed) - present:
+            self._changed.pop(gone, None)
+            self._taken.pop(gone, None)
+        return out

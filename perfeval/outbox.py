@@ -1,0 +1,95 @@
+"""The output folder kept across runs: annotated copies, summary.xlsx and the ledger perfeval.db.
+
+`check --out` and `watch` both go through `Outbox.process`: a file whose content (SHA-256) was already
+checked under this tool version and these rubrics is not checked again (unless forced); everything
+else is checked, its annotated copy put in place atomically, and only then recorded, each file in its
+own transaction (a file whose copy could not be written is retried by the next run). A run killed at any moment leaves no half-written output, and the next run redoes
+exactly the files that were not recorded.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import batch, ledger, summary
+from .model import FileResult
+
+DB_NAME = "perfeval.db"
+TEMP_PREFIX = ".perfeval-"
+
+
+class Outbox:
+    def __init__(self, folder: Path, rubric_choice: str | None = None, lang: str = "zh", force: bool = False):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.rubric_choice, self.lang, self.force = rubric_choice, lang, force
+        self.key = ledger.rubric_key(rubric_choice)
+        self.ledger = ledger.Ledger(self.folder / DB_NAME)
+        self.changed = False
+        self._sweep()
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _sweep(self) -> None:
+        """Temporary files a killed run left behind (outputs are only ever renamed into place)."""
+        for tmp in self.folder.rglob(f"{TEMP_PREFIX}*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+    def process(self, paths: list[Path], outputs: list[Path], jobs: int = 1,
+                stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[FileResult, bool]]:
+        """(result, checked now?) in input order: from the ledger where the content is known, else
+        checked now."""
+        known: dict[int, FileResult] = {}
+        digests: list[str | None] = []
+        for i, path in enumerate(paths):
+            digest = None if batch.is_skipped_name(path) else _digest(path)
+            digests.append(digest)
+            stored = self.ledger.done(digest, self.key) if digest and not self.force else None
+            if stored is not None and stored.status in ("ok", "flagged") and not (
+                    stored.output and Path(stored.output).exists()):
+                stored = None                        # its copy failed or was deleted: make it again
+            if stored is not None:
+                known[i] = stored
+        todo = [i for i in range(len(paths)) if i not in known]
+        fresh = batch.run([paths[i] for i in todo], self.rubric_choice, jobs, [outputs[i] for i in todo],
+                          self.lang, stopped)
+        for i, path in enumerate(paths):
+            if i in known:
+                stored = known[i]
+                if stored.path != str(path):                  # same content dropped under another name
+                    stored = replace(stored, path=str(path))
+                    self.ledger.record(digests[i], self.key, stored)
+                    self.changed = True
+                yield stored, False
+                continue
+            result = next(fresh, None)
+            if result is None:                                # stopped before this file
+                return
+            if digests[i] is not None and result.status != "skipped":
+                self.ledger.record(digests[i], self.key, result)
+                self.changed = True
+            yield result, True
+
+    def write_summary(self) -> Path:
+        """summary.xlsx over every file this folder's ledger holds (the latest result of each path)."""
+        self.changed = False
+        return summary.write(self.ledger.results(), self.folder / summary.NAME, self.lang)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return ledger.sha256_of(path)
+    except OSError:
+        return None

@@ -1,0 +1,97 @@
+"""perfeval watch INBOX --out OUTBOX: check every new or changed workbook dropped into INBOX.
+
+Native file events (watchdog) only wake the loop early; every pass scans INBOX itself, so a missed
+event costs a poll interval, never a file. `--poll` uses watchdog's PollingObserver (network shares),
+and polling is the fallback when native events are unavailable. Ctrl-C (or SIGTERM) stops cleanly
+after the file in hand. INBOX is never written.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from .inbox import Inbox
+
+
+class _Wake(FileSystemEventHandler):
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def on_any_event(self, event) -> None:
+        self.event.set()
+
+
+def start_observer(root: Path, poll: float | None, wake: threading.Event, log: Callable[[str], None]):
+    """A running watchdog observer: native events unless --poll, polling where native ones fail."""
+    handler = _Wake(wake)
+    if poll is None:
+        observer = Observer()
+        try:
+            observer.schedule(handler, str(root), recursive=True)
+            observer.start()
+            return observer
+        except OSError as exc:
+            log(f"无法使用系统文件事件（{exc}），改为每 2 秒轮询一次")
+            poll = 2.0
+    observer = PollingObserver(timeout=poll)
+    observer.schedule(handler, str(root), recursive=True)
+    observer.start()
+    return observer
+
+
+class Stopper:
+    """Turns SIGINT/SIGTERM into a flag the loop reads between files."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._old: dict[int, object] = {}
+
+    def __enter__(self) -> Stopper:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.event.set()
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+    @property
+    def stopped(self) -> bool:
+        return self.event.is_set()
+
+
+def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None], *, once: bool = False,
+          poll: float | None = None, settle: float = 2.0, log: Callable[[str], None] = print) -> None:
+    """Hand every complete new or changed file to `process(paths, stopped)` until stopped.
+
+    `process` checks the files in order, records each, and returns early when `stopped()` is true.
+    """
+    box = Inbox(inbox, settle=settle)
+    if once:
+        process(box.ready(), lambda: False)
+        return
+    wake = threading.Event()
+    with Stopper() as stopper:
+        observer = start_observer(inbox, poll, wake, log)
+        log(f"正在监视 {inbox}（按 Ctrl-C 停止）")
+        try:
+            while not stopper.stopped:
+                ready = box.ready()
+                if ready:
+                    process(ready, lambda: stopper.stopped)
+                wake.clear()
+                # wake on an event, or after the settle interval to see files become quiet
+                stopper.event.wait(0) or wake.wait(timeout=max(0.2, min(settle, poll or settle)))
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+        log("已停止监视")

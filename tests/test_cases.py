@@ -1,0 +1,168 @@
+"""sqlfluff-style case tables: tests/cases/<code>.toml holds, per finding code, cases that must fire
+and near misses that must not. Each case is one real workbook built by perfeval.seedbook.
+
+A case table:
+
+    code = "total-rounded"
+
+    [[fire]]                      # the code must be reported ...
+    name = "seed_81_over_80_86"
+    total = "81"                  # any perfeval.seedbook.Changes field
+    expect = [{ cell = "G52", entered = 81, expected = 80.86 }]   # ... with these (each matched once)
+    count = 1                     # optional: exactly this many findings of the code
+
+    [[pass]]                      # the code must not be reported ...
+    name = "exact_sum"
+    total = "80.86"
+    at = [{ indicator = "预算执行率" }]   # optional: ... at these places (default: anywhere)
+    also = ["total-mismatch"]     # optional: what is reported instead
+
+Besides the Changes fields a case may give: `layout` (a seedbook.LAYOUTS name, or a table
+`{ base = "seed", levels = "blank", ... }` for seedbook.variant), `blank_scores` (indicators whose
+score cell is left empty), `blank_total`, `blank_grade`, `cells` ({A1 = value} written afterwards on
+评分表), `rename` ({name as written = new name}) and `rubric` (forced --rubric).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from perfeval import batch, codes
+from perfeval.seedbook import LAYOUTS, Changes, build, variant
+
+from workbooks import edit_workbook
+
+CASES = Path(__file__).parent / "cases"
+
+# codes whose findings need figures read from free text: they come with a later issue
+LATER = {
+    "stated-rate-mismatch": "rates stated in the text come with the text-evidence issue",
+    "narrative-mismatch": "总体评价 figures come with the text-evidence issue",
+}
+CHANGE_FIELDS = {f.name for f in fields(Changes)}
+CASE_KEYS = CHANGE_FIELDS | {"name", "layout", "blank_scores", "blank_total", "blank_grade", "cells",
+                             "rename", "rubric", "expect", "count", "at", "also"}
+
+
+def tables() -> dict[str, dict]:
+    out = {}
+    for path in sorted(CASES.glob("*.toml")):
+        try:
+            out[path.stem] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path.name}: {exc}") from None
+    return out
+
+
+def params():
+    out = []
+    for stem, table in tables().items():
+        for kind in ("fire", "pass"):
+            for case in table.get(kind, []):
+                out.append(pytest.param(table["code"], kind, case, id=f"{stem}:{kind}:{case['name']}"))
+    for code, why in LATER.items():
+        out.append(pytest.param(code, "later", {}, id=f"{code}:later",
+                                marks=pytest.mark.skip(reason=why)))
+    return out
+
+
+def layout_of(case: dict):
+    layout = case.get("layout", "seed")
+    if isinstance(layout, dict):
+        layout = dict(layout)
+        return variant(layout.pop("base", "seed"), **layout)
+    return LAYOUTS[layout]
+
+
+def changes_of(case: dict) -> Changes:
+    kw = {k: case[k] for k in CHANGE_FIELDS if k in case}
+    scores = dict(kw.get("scores", {}))
+    for name in case.get("blank_scores", []):
+        scores[name] = None
+    kw["scores"] = scores
+    if case.get("blank_total"):
+        kw["total"] = None
+    if case.get("blank_grade"):
+        kw["grade"] = None
+    kw["basic_data"] = [tuple(item) for item in kw.get("basic_data", [])]
+    kw["drop"] = tuple(kw.get("drop", ()))
+    return Changes(**kw)
+
+
+def check_case(tmp_path: Path, case: dict):
+    unknown = set(case) - CASE_KEYS
+    assert not unknown, f"unknown keys in case: {unknown}"
+    path = build(tmp_path / "case.xlsx", changes_of(case), layout=layout_of(case))
+    if case.get("cells") or case.get("rename"):
+        edit_workbook(path, case.get("cells"), case.get("rename"))
+    result = batch.check_file(path, case.get("rubric"))
+    assert result.status in ("ok", "flagged"), result.error
+    return result
+
+
+def matches(finding, want: dict) -> bool:
+    for key, value in want.items():
+        got = getattr(finding, key)
+        if key in ("entered", "expected") and isinstance(value, (int, float)):
+            if not isinstance(got, Decimal) or abs(got - Decimal(str(value))) > Decimal("0.005"):
+                return False
+        elif got != value:
+            return False
+    return True
+
+
+def describe(findings) -> str:
+    return "\n".join(f"  {f.code} {f.cell} {f.indicator} entered={f.entered} expected={f.expected}"
+                     for f in findings)
+
+
+@pytest.mark.parametrize("code, kind, case", params())
+def test_case(tmp_path, code, kind, case):
+    result = check_case(tmp_path, case)
+    found = [f for f in result.findings if f.code == code]
+    if kind == "fire":
+        assert found, f"{code} not reported; got:\n{describe(result.findings)}"
+        for f in found:
+            assert f.severity == codes.severity_of(code)
+            assert codes.render(f, "zh") and codes.render(f, "en")
+        unmatched = list(found)
+        for want in case["expect"]:
+            hit = next((f for f in unmatched if matches(f, want)), None)
+            assert hit is not None, f"no {code} with {want}; got:\n{describe(found)}"
+            unmatched.remove(hit)
+        if "count" in case:
+            assert len(found) == case["count"], describe(found)
+    else:
+        places = case.get("at")
+        wrong = [f for f in found if places is None or any(matches(f, want) for want in places)]
+        assert not wrong, f"{code} must not be reported here:\n{describe(wrong)}"
+        for other in case.get("also", []):
+            assert any(f.code == other for f in result.findings), \
+                f"expected {other} instead; got:\n{describe(result.findings)}"
+
+
+def test_every_code_has_cases_that_fire_and_that_pass():
+    by_code = {t["code"]: t for t in tables().values()}
+    for stem, table in tables().items():
+        assert stem == table["code"], f"{stem}.toml holds cases of {table['code']}"
+        assert table["code"] in codes.CATALOGUE
+    for code in codes.CATALOGUE:
+        if code in LATER:
+            assert code not in by_code, f"{code} is marked for later but has cases"
+            continue
+        assert code in by_code, f"no case table for {code}"
+        assert by_code[code].get("fire") and by_code[code].get("pass"), f"{code} needs fire and pass cases"
+        for case in by_code[code]["fire"]:
+            assert case.get("expect"), f"{code}:{case['name']} names no expected finding"
+
+
+def test_driver_knows_which_codes_come_later():
+    assert set(LATER) == {"stated-rate-mismatch", "narrative-mismatch"}
+    assert set(LATER) <= set(codes.CATALOGUE)
+    skipped = [p for p in params() if p.values[1] == "later"]
+    assert {p.values[0] for p in skipped} == set(LATER)
+    assert all(m.name == "skip" for p in skipped for m in p.marks)

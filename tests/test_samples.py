@@ -1,0 +1,37 @@
+"""The sample workbooks a new user tries first: every planted error is found at its indicator and cell."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from perfeval import batch
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+
+PLANTED = {
+    "01_金审工程二期_原表.xlsx": {("reason-missing", "H9", "绩效指标明确性"), ("total-rounded", "G52", None)},
+    "02_评分错误示例.xlsx": {
+        ("score-out-of-range", "G6", "立项依据充分性"), ("score-not-numeric", "G16", "实施规范性"),
+        ("score-missing", "G21", "系统上线完成率"), ("total-mismatch", "G36", None), ("grade-mismatch", "G37", None),
+        ("score-not-allowed", "G8", "绩效目标合理性"), ("reason-missing", "H9", "绩效指标明确性")},
+    "03_结构错误示例.xlsx": {
+        ("weight-sum-mismatch", "B10", None), ("subtotal-mismatch", "G19", None), ("weight-sum-mismatch", "B37", None),
+        ("grade-mismatch", "G41", None), ("reason-missing", "H9", "绩效指标明确性"),
+        ("weight-mismatch", "D10", "预算编制科学性"), ("unknown-indicator", "G38", "数据共享开放度"),
+        ("indicator-absent", None, "预算超支")},
+    "04_基础数据核算示例.xlsx": {("formula-mismatch", "I16", "预算执行率"), ("reason-missing", "J13", "绩效指标明确性")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_sample_findings(name):
+    result = batch.check_file(SAMPLES / name)
+    assert result.rubric == "egov-2019"
+    found = {(f.code, f.cell, f.indicator) for f in result.findings if f.code != "inputs-missing"}
+    assert found == PLANTED[name]
+
+
+def test_seed_sample_has_no_error():
+    result = batch.check_file(SAMPLES / "01_金审工程二期_原表.xlsx")
+    assert result.total_recomputed == Decimal("80.86") and result.grade_recomputed == "良"
+    assert not [f for f in result.findings if f.severity.value == "error"]
