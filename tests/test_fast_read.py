@@ -1,14 +1,15 @@
 """reader.read_sheet: python-calamine where it can serve, the same Sheet as the openpyxl path."""
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 
 import pytest
 
+import test_cases
+from test_reader_layouts import VARIANTS
+from workbooks import cache_values
+
 from perfeval import batch, reader
-from perfeval.seedbook import LAYOUTS
 
 CASES = {
     "changed": dict(scores={"预算执行率": 1.95, "立项依据充分性": 2}, reasons={"完成及时性": "延期\n两个月"},
@@ -28,16 +29,16 @@ def no_openpyxl(monkeypatch) -> list[Path]:
     return asked
 
 
-@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("layout", sorted(VARIANTS))
 @pytest.mark.parametrize("case", ["seed", *CASES])
 def test_same_sheet_as_openpyxl(make_sheet, layout, case):
-    path = make_sheet(f"{layout}-{case}.xlsx", layout=layout, **CASES.get(case, {}))
+    path = make_sheet(f"{layout}-{case}.xlsx", layout=VARIANTS[layout], **CASES.get(case, {}))
     assert reader.read_sheet(path) == reader.read(path).sheet
 
 
-@pytest.mark.parametrize("layout", sorted(set(LAYOUTS) - {"formulas"}))
-def test_cached_values_need_no_openpyxl(make_sheet, monkeypatch, layout):
-    path = make_sheet(f"{layout}.xlsx", layout=layout, **CASES["changed"])
+@pytest.mark.parametrize("layout", sorted(name for name, v in VARIANTS.items() if not v.total_formula))
+def test_values_need_no_openpyxl(make_sheet, monkeypatch, layout):
+    path = make_sheet(f"{layout}.xlsx", layout=VARIANTS[layout], **CASES["changed"])
     expected = reader.read(path).sheet
     no_openpyxl(monkeypatch)
     assert reader.read_sheet(path) == expected
@@ -54,24 +55,17 @@ def test_formula_without_cached_value_falls_back_to_openpyxl(make_sheet, monkeyp
     assert asked == [path]
 
 
-def test_formula_with_cached_value_is_read_by_calamine(make_sheet, monkeypatch, tmp_path):
-    """合计 as Excel saves it: the formula and its cached value; calamine reads the value."""
-    path = make_sheet("seed.xlsx")
+def test_formulas_with_cached_values_are_read_by_calamine(make_sheet, monkeypatch):
+    """合计 and 小计 as Excel saves them, formula and cached value: calamine reads the values."""
+    path = make_sheet("formulas.xlsx", layout="formulas")
     expected = reader.read(path).sheet
-    total = expected.total.cell
-    cached = tmp_path / "cached.xlsx"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(cached, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data, n = re.subn(rf'(<c r="{total}"[^>]*>)<v>81</v>'.encode(),
-                                  rb"\1<f>ROUND(SUM(G6:G51),0)</f><v>81</v>", data)
-                assert n == 1
-            dst.writestr(item, data)
-    assert not reader.preflight(cached, scan_formulas=True)
+    cells = {s.score.cell: str(s.score.value) for s in expected.subtotals}
+    cache_values(path, {**cells, expected.total.cell: str(expected.total.value)})
+    assert not reader.preflight(path, scan_formulas=True)
     no_openpyxl(monkeypatch)
-    sheet = reader.read_sheet(cached)
-    assert sheet.total == expected.total and sheet.rows == expected.rows
+    sheet = reader.read_sheet(path)
+    assert sheet.rows == expected.rows and sheet.total.value == expected.total.value
+    assert [s.score.value for s in sheet.subtotals] == [s.score.value for s in expected.subtotals]
 
 
 @pytest.mark.parametrize("content", [b"", b"a,b\n1,2\n", b"PK\x03\x04truncated"])
@@ -94,3 +88,11 @@ def test_workbook_without_table_is_unreadable_on_both_paths(tmp_path):
 def test_fast_results_equal_full_results(make_sheet):
     path = make_sheet("changed.xlsx", **CASES["changed"])
     assert batch.check_file(path, fast=True) == batch.check_file(path)
+
+
+@pytest.mark.parametrize("code, kind, case", [p for p in test_cases.params() if p.values[1] != "later"])
+def test_every_case_checks_the_same_on_the_fast_path(tmp_path, code, kind, case):
+    """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
+    test_cases.check_case(tmp_path, case)
+    path = tmp_path / "case.xlsx"
+    assert batch.check_file(path, case.get("rubric"), fast=True) == batch.check_file(path, case.get("rubric"))
