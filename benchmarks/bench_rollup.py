@@ -53,8 +53,11 @@ def generate(folder: Path, n: int, seed: int = 6) -> list[Path]:
             weight = Decimal(row["weight"])
             if rng.random() < strictness:
                 score = max(Decimal(0), weight - rng.choice([Decimal("0.5"), Decimal(1), Decimal(2)]))
-                reasons[row["name"]] = rng.choice(REASONS).format(name=row["name"].replace(" ", ""), n=rng.randint(2, 9)) \
-                    if rng.random() < 0.9 else ""
+                if rng.random() < 0.9:
+                    reason = rng.choice(REASONS).format(name=row["name"].replace(" ", ""), n=rng.randint(2, 9))
+                else:
+                    reason = ""
+                reasons[row["name"]] = reason
             else:
                 score, reasons[row["name"]] = weight, ""
             scores[row["name"]] = float(score)

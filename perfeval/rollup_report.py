@@ -105,7 +105,7 @@ def _write_xlsx(r: Rollup, path: str) -> None:
                     if value is not None:
                         ws.write(first + n, i, value, formats[column])
             row = first + len(frame) + 1
-            if table.chart and not (table.chart == "indicators" and _charted(frame).empty):
+            if _has_chart(table):
                 chart, beside = CHARTS[table.chart](wb, name, frame, first)
                 if beside:
                     ws.insert_chart(first - 2, len(frame.columns) + 1, chart)
@@ -144,6 +144,10 @@ def _indicators_chart(wb, sheet: str, frame: pd.DataFrame, first: int):
 CHARTS = {"grades": _grades_chart, "indicators": _indicators_chart}
 
 
+def _has_chart(t: Table) -> bool:
+    return t.chart is not None and not (t.chart == "indicators" and _charted(t.frame).empty)
+
+
 def _charted(frame: pd.DataFrame) -> pd.DataFrame:
     """The indicators the 指标失分 chart draws: those that lost points, most first (the frame's order)."""
     return frame[frame["失分合计"].map(lambda v: v is not None and v > 0)].head(CHART_TOP)
@@ -155,7 +159,8 @@ def write_html(r: Rollup, path: str | Path) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "reports"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
     tables = sheets(r)
-    sections = [{"name": name, "tables": [_html_table(t) for t in tables[name]]} for name in HTML_ORDER if name in tables]
+    sections = [{"name": name, "tables": [_html_table(t) for t in tables[name]]}
+                for name in HTML_ORDER if name in tables]
     html = env.get_template("rollup.html.j2").render(rollup=r, sections=sections)
     _replace(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
 
@@ -168,7 +173,7 @@ def _html_table(t: Table) -> dict:
     return {"key": t.key, "caption": t.caption, "columns": columns, "rows": list(zip(*texts)),
             "numeric": [i for i, c in enumerate(columns, start=1) if _all_numbers(t.frame[c])],
             "wrap": [i for i, c in enumerate(columns, start=1) if c in WRAP],
-            "chart": _svg(t) if t.chart and not (t.chart == "indicators" and _charted(t.frame).empty) else None}
+            "chart": SVG[t.chart](t.frame) if _has_chart(t) else None}
 
 
 def _all_numbers(series: pd.Series) -> bool:
@@ -176,29 +181,32 @@ def _all_numbers(series: pd.Series) -> bool:
     return len(values) > 0 and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in values)
 
 
-def _svg(t: Table) -> dict:
-    """Geometry of an inline SVG bar chart; the template draws it."""
-    if t.chart == "grades":
-        groups = [(g, [int(a), int(b)]) for g, a, b in t.frame[["等级", "填报", "重算"]].itertuples(index=False)]
-        series = ["填报", "重算"]
-    else:
-        groups = [(n, [v]) for n, v in _charted(t.frame)[["三级指标", "失分合计"]].itertuples(index=False)]
-        series = ["失分合计"]
+def _grades_svg(frame: pd.DataFrame) -> dict:
+    """Geometry of the inline SVG column chart of 等级分布 (entered and recomputed side by side)."""
+    groups = [(g, [int(a), int(b)]) for g, a, b in frame[["等级", "填报", "重算"]].itertuples(index=False)]
     peak = max([v for _, values in groups for v in values] + [1])
-    if t.chart == "grades":       # columns
-        step, bar, height = 90, 30, 220
-        bars = [{"x": 50 + i * step + j * bar, "y": 20 + (height - 60) * (1 - v / peak), "w": bar - 4,
-                 "h": (height - 60) * v / peak, "value": fmt(Decimal(v)), "series": j}
-                for i, (_, values) in enumerate(groups) for j, v in enumerate(values)]
-        labels = [{"x": 50 + i * step + bar - 2, "y": height - 20, "text": g} for i, (g, _) in enumerate(groups)]
-        return {"kind": "col", "width": 60 + step * len(groups), "height": height, "bars": bars, "labels": labels,
-                "series": series}
+    step, bar, height = 90, 30, 220
+    bars = [{"x": 50 + i * step + j * bar, "y": 20 + (height - 60) * (1 - v / peak), "w": bar - 4,
+             "h": (height - 60) * v / peak, "value": str(v), "series": j}
+            for i, (_, values) in enumerate(groups) for j, v in enumerate(values)]
+    labels = [{"x": 50 + i * step + bar - 2, "y": height - 20, "text": g} for i, (g, _) in enumerate(groups)]
+    return {"kind": "col", "width": 60 + step * len(groups), "height": height, "bars": bars, "labels": labels,
+            "series": ["填报", "重算"]}
+
+
+def _indicators_svg(frame: pd.DataFrame) -> dict:
+    """Geometry of the inline SVG bar chart of 指标失分 (points lost, most first)."""
+    groups = list(_charted(frame)[["三级指标", "失分合计"]].itertuples(index=False, name=None))
+    peak = max(float(v) for _, v in groups)
     row, left, span = 22, 190, 420
-    bars = [{"x": left, "y": 10 + i * row, "w": span * float(v) / float(peak), "h": row - 6,
-             "value": fmt(Decimal(v)), "series": 0} for i, (_, (v,)) in enumerate(groups)]
+    bars = [{"x": left, "y": 10 + i * row, "w": span * float(v) / peak, "h": row - 6, "value": fmt(v), "series": 0}
+            for i, (_, v) in enumerate(groups)]
     labels = [{"x": left - 6, "y": 10 + i * row + row / 2 + 1, "text": g} for i, (g, _) in enumerate(groups)]
     return {"kind": "bar", "width": left + span + 60, "height": 20 + row * len(groups), "bars": bars,
-            "labels": labels, "series": series}
+            "labels": labels, "series": ["失分合计"]}
+
+
+SVG = {"grades": _grades_svg, "indicators": _indicators_svg}
 
 
 # ---- both ----------------------------------------------------------------------------------------
