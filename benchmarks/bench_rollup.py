@@ -4,8 +4,9 @@
 
 1. Generates --files workbooks in the seed's layout: two years, a dozen units, varied scores and
    deduction reasons, some wrong totals and grades, a few duplicates.
-2. From workbooks: times the whole command on all files and on the first 20; the difference divided
-   by the difference in files is the cost per file beyond start-up. Both at --jobs 1 and --jobs 2.
+2. From workbooks: times reading the cells alone (python-calamine; a full openpyxl load), then the
+   whole command on all files and on the first 20; the difference divided by the difference in files
+   is the cost per file beyond start-up. Both at --jobs 1 and --jobs 2.
 3. From the ledger: checks the workbooks once, records their results under --projects distinct
    projects (each result again under other paths, codes and years), then times the whole command
    (start-up included) on the ledger, without and with --html.
@@ -85,6 +86,22 @@ def timed(args: list[str], repeat: int) -> float:
     return best
 
 
+def read_floor(paths: list[Path]) -> tuple[float, float]:
+    """ms per file to get the cell values at all: python-calamine, and a full openpyxl load."""
+    import openpyxl
+    import python_calamine
+
+    start = time.perf_counter()
+    for p in paths[:100]:
+        with python_calamine.CalamineWorkbook.from_path(str(p)) as wb:
+            wb.get_sheet_by_name(wb.sheet_names[0]).to_python(skip_empty_area=False)
+    calamine = (time.perf_counter() - start) / min(len(paths), 100) * 1000
+    start = time.perf_counter()
+    for p in paths[:20]:
+        openpyxl.load_workbook(p)
+    return calamine, (time.perf_counter() - start) / min(len(paths), 20) * 1000
+
+
 def build_ledger(db_path: Path, paths: list[Path], projects: int) -> None:
     results = list(batch.run(paths, None, jobs=2, fast=True))
     now = datetime.now(timezone.utc)
@@ -123,6 +140,9 @@ def main() -> None:
             shutil.copy2(p, small)
         print(f"{len(paths)} workbooks ready in {time.perf_counter() - start:.0f} s; {load()}")
 
+        calamine, full = read_floor(paths)
+        print(f"reading the cells alone: python-calamine {calamine:.2f} ms per file, a full openpyxl load "
+              f"{full:.1f} ms per file; {load()}")
         for jobs in (1, 2):
             whole = timed([str(folder), "--out", str(work / "rollup.xlsx"), "--jobs", str(jobs)], args.repeat)
             base = timed([str(small), "--out", str(work / "small.xlsx"), "--jobs", str(jobs)], args.repeat)
