@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import annotate, checks, codes, recompute, rubric as rubrics
+from . import annotate, checks, codes, recompute, rubric as rubrics, textchecks
 from .model import FileResult, IndicatorResult, Severity, Sheet
 from .numbers import round_half_up
 from .reader import Opened, Unreadable, read, read_sheet
@@ -49,7 +49,7 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
     rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
                                      available if available is not None else rubrics.builtin())
     rc = recompute.run(sheet, rubric)
-    findings = sorted(checks.run(rc), key=lambda f: (f.severity.rank, _position(f.cell)))
+    findings = sorted([*checks.run(rc), *textchecks.run(rc)], key=lambda f: (f.severity.rank, _position(f.cell)))
     total = sheet.total.value if sheet.total else None
     recomputed_total = rc.total()
     band_total = recomputed_total

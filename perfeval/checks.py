@@ -20,6 +20,9 @@ def _finding(rc: Recomputation, code: str, cell: str | None, indicator: str | No
                    params, working)
 
 
+finding = _finding          # for the other check modules (textchecks)
+
+
 def tolerance(rc: Recomputation) -> Decimal:
     return rc.rubric.tolerance if rc.rubric else DEFAULT_TOLERANCE
 
@@ -87,7 +90,7 @@ def check_formulas(rc: Recomputation) -> Iterator[Finding]:
             yield _finding(rc, "inputs-missing", p.row.score.cell, p.name, missing="、".join(r.missing))
             continue
         score = p.row.score.value
-        if score is not None and abs(score - r.expected) > tol:
+        if score is not None and not r.accepts(score, tol):
             yield _finding(rc, "formula-mismatch", p.row.score.cell, p.name, entered=score,
                            expected=r.expected, working=r.working)
 

@@ -103,7 +103,9 @@ class Figure:
     """One number used in a recomputation and where it came from."""
     name: str
     value: Decimal
-    source: str                 # "基础数据!B3", "表头 预算金额 I3"
+    source: str                 # "基础数据!B3", "表头 预算金额 I3", "H16 扣分理由“实际已支付413.905万元”"
+    low: Decimal | None = None  # the values a rough figure stands for (约444.2万元, 2016年9月)
+    high: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,16 @@ class Recomputed:
     expected: Decimal | None    # None when figures are missing
     working: Working | None = None
     missing: tuple[str, ...] = ()
+    low: Decimal | None = None      # the range of scores rough figures (约, a month without its day)
+    high: Decimal | None = None     # allow; None when the figures are exact
+    substituted: tuple[tuple[str, Figure], ...] = ()    # (input the rubric wants, figure used instead)
+
+    def accepts(self, score: Decimal, tolerance: Decimal) -> bool:
+        if self.expected is None:
+            return True
+        low = self.expected if self.low is None else self.low
+        high = self.expected if self.high is None else self.high
+        return low - tolerance <= score <= high + tolerance
 
 
 @dataclass(frozen=True)

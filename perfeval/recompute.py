@@ -4,7 +4,8 @@ The result is plain data the checks read; nothing here decides what is wrong.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import evidence, rules
@@ -35,15 +36,18 @@ class Recomputation:
     placed: list[Placed]
     figures: dict[str, Figure] = field(default_factory=dict)
     transfers: dict[str, str] = field(default_factory=dict)     # source -> target when applied
+    evidence: evidence.Evidence | None = None
 
     def total(self) -> Decimal:
-        """Sum of the scores with every recomputed one in place of the entered one."""
+        """Sum of the scores with every recomputed one in place of an entered one it does not accept."""
+        tolerance = self.rubric.tolerance if self.rubric else Decimal(0)
         total = Decimal(0)
         for p in self.placed:
-            if p.recomputed is not None and p.recomputed.expected is not None:
-                total += p.recomputed.expected
-            elif p.row.score.value is not None:
-                total += p.row.score.value
+            score, r = p.row.score.value, p.recomputed
+            if r is not None and r.expected is not None and (score is None or not r.accepts(score, tolerance)):
+                total += r.expected
+            elif score is not None:
+                total += score
         return total
 
 
@@ -51,7 +55,8 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
     if rubric is None:
         placed = [Placed(r, None, r.level1, r.level2, r.weight.value) for r in sheet.rows]
         return Recomputation(sheet, None, placed)
-    figures = evidence.gather(sheet, rubric)
+    found = evidence.Evidence(sheet, rubric)
+    figures = found.figure_set([found.table(), found.narrative()]).figures
     placed = []
     for r in sheet.rows:
         ind = rubric.find(r.name)
@@ -72,9 +77,64 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
             p.recomputed = Recomputed(p.name, Decimal(0), Decimal(0), Working(
                 f"{f.name} = 0 → 0（{fmt(p.indicator.weight)} 分计入{transfers[p.indicator.name]}）", (f,)))
             continue
-        outcome = rules.recompute(p.indicator, p.weight, figures)
-        p.recomputed = Recomputed(p.name, p.weight, outcome.expected, outcome.working, outcome.missing)
-    return Recomputation(sheet, rubric, placed, figures, transfers)
+        for sets in found.for_row(p.row, p.indicator):
+            p.recomputed = _recompute(p, sets)
+            if p.recomputed.expected is not None:
+                break
+    return Recomputation(sheet, rubric, placed, figures, transfers, found)
+
+
+def _recompute(p: Placed, sets: list[evidence.FigureSet]) -> Recomputed:
+    """One figure set, or one per package with the worst package counting."""
+    results = [_one(p.indicator, p.weight, s) for s in sets]
+    missing = [f"{s.package}{m}" for s, r in zip(sets, results) for m in r.missing]
+    if missing:
+        return Recomputed(p.name, p.weight, None, missing=tuple(dict.fromkeys(missing)))
+    if len(results) == 1:
+        r = results[0]
+    else:
+        worst = min(x.expected for x in results)
+        r = Recomputed(
+            p.name, p.weight, worst,
+            Working("；".join(f"{s.package}：{x.working.formula}" for s, x in zip(sets, results))
+                    + f"；取最低 → {fmt(worst)}",
+                    tuple(replace(f, name=f"{s.package}{f.name}") for s, x in zip(sets, results)
+                          for f in x.working.figures)),
+            low=min(x.low for x in results), high=min(x.high for x in results),
+            substituted=tuple(sub for x in results for sub in x.substituted))
+    if r.low == r.high == r.expected:
+        r = replace(r, low=None, high=None)
+    return replace(r, working=Working(r.working.formula + cited(r.working.figures), r.working.figures))
+
+
+def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomputed:
+    figures = dict(found.figures)
+    stand_ins = {}
+    for wanted, stand_in in ind.spec.get("substitutes", {}).items():
+        if wanted not in figures and stand_in in figures:
+            figures[wanted] = stand_ins[wanted] = figures[stand_in]
+    outcome = rules.recompute(ind, weight, figures)
+    if outcome.expected is None:
+        return Recomputed(ind.name, weight, None, missing=tuple(
+            f"{m}（文字中有两个不同的数）" if m in found.conflicted else m for m in outcome.missing))
+    used = outcome.working.figures
+    optional = ind.spec.get("expected")
+    if optional and optional not in figures and any(figures.get(n) in used for n in found.from_text):
+        # a text that names no expected rate has not said there is none (满意度: 90% applies only then)
+        return Recomputed(ind.name, weight, None, missing=(optional,))
+    contested = found.mixes_contested(used)
+    if contested:
+        return Recomputed(ind.name, weight, None, missing=tuple(f"{n}（基础数据或表头与文字不一致）" for n in contested))
+    low, high = rules.at_corners(lambda moved: rules.recompute(ind, weight, moved).expected, figures, used) \
+        or (outcome.expected, outcome.expected)
+    substituted = tuple((w, f) for w, f in stand_ins.items() if any(f is u for u in used))
+    return Recomputed(ind.name, weight, outcome.expected, outcome.working, (), low, high, substituted)
+
+
+def cited(figures: tuple[Figure, ...]) -> str:
+    """（数据来自 H16 扣分理由、表头 预算金额 I2）: where the figures of a working came from."""
+    places = dict.fromkeys(re.split(r"[“（]", f.source, maxsplit=1)[0].strip() for f in figures)
+    return f"（数据来自 {'、'.join(places)}）" if places else ""
 
 
 def _transfers(rubric: Rubric, by_name: dict[str, Placed], figures: dict[str, Figure]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from . import codes
-from .model import FileResult, Finding, Severity, Working
+from .model import Figure, FileResult, Finding, Severity, Working
 from .numbers import round_half_up
 
 JSON_VERSION = 1
@@ -25,13 +25,19 @@ def number(value: object) -> object:
 def working_dict(working: Working | None) -> dict | None:
     if working is None:
         return None
-    return {"formula": working.formula,
-            "figures": [{"name": f.name, "value": exact(f.value), "source": f.source} for f in working.figures]}
+    return {"formula": working.formula, "figures": [figure_dict(f) for f in working.figures]}
 
 
 def exact(value: Decimal) -> int | float:
     """A figure as it stands in its source cell (413.905 stays 413.905), as a plain JSON number."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def figure_dict(f: Figure) -> dict:
+    out = {"name": f.name, "value": exact(f.value), "source": f.source}
+    if f.low is not None:               # a rough figure (约444.2万元, 2016年9月) and the range it stands for
+        out.update(low=exact(f.low), high=exact(f.high))
+    return out
 
 
 def finding_dict(f: Finding, lang: str) -> dict:

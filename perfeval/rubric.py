@@ -14,7 +14,10 @@ from .numbers import normalize_text
 KINDS = {"levels", "discretionary", "rate", "tiers", "floor_rate", "deduct_per_step",
          "not_exceed", "satisfaction", "items"}
 FORMULA_KINDS = KINDS - {"levels", "discretionary"}
-MEASURES = ("input", "ratio", "saving")
+MEASURES = ("input", "ratio", "saving", "difference")
+# units a figure read from text can carry, and the kind of text figure each one takes
+TEXT_UNITS = {"万元": "amount", "rate": "percent", "count": "count", "months": "duration", "date": "date",
+              "score": "score", "grade": "grade"}
 # indicator keys that name an input (a literal number is allowed where marked)
 _INPUT_KEYS = {"expected": False, "baseline": True, "limit": False,
                "zero_unless": False, "transfer_when_zero": False}
@@ -62,6 +65,15 @@ class Input:
     unit: str = ""
     aliases: tuple[str, ...] = ()
     default: str | None = None
+    keywords: tuple[str, ...] = ()       # words that name this figure in free text (合同金额, 已支付)
+    exclude: tuple[str, ...] = ()        # a clause holding one of these never names it (计划 for 完成日期)
+    check: object = field(default=None, compare=False, hash=False)   # a measure a stated value must agree with (a rate's formula)
+    derive: tuple[str, str] | None = None   # months between two date inputs, when not stated
+
+    @property
+    def kind(self) -> str | None:
+        """The kind of text figure this input takes (amount, percent, date...), None if none."""
+        return TEXT_UNITS.get(self.unit)
 
 
 @dataclass(frozen=True)
@@ -94,9 +106,13 @@ class Rubric:
         return names
 
     def input_named(self, written: str) -> Input | None:
+        """The input a 基础数据 name stands for: an input of that name, else one it is an alias of."""
         key = normalize_text(written)
         for inp in self.inputs.values():
-            if key in (normalize_text(n) for n in (inp.name, *inp.aliases)):
+            if key == normalize_text(inp.name):
+                return inp
+        for inp in self.inputs.values():
+            if key in (normalize_text(n) for n in inp.aliases):
                 return inp
         return None
 
@@ -140,11 +156,8 @@ def load(path: str | Path) -> Rubric:
     for key in ("id", "level1", "grade"):
         if key not in data:
             raise RubricError(f"{where}: 缺少 “{key}” (missing key)")
-    inputs = {name: Input(name, spec.get("unit", ""), tuple(spec.get("aliases", ())), spec.get("default"))
-              for name, spec in data.get("input", {}).items()}
-    for inp in inputs.values():
-        if inp.default and inp.default not in inputs:
-            raise RubricError(f"{where}: 输入 {inp.name} 的 default “{inp.default}” 未定义 (unknown input)")
+    inputs = {name: _input(name, spec, f"{where} [input.{name}]") for name, spec in data.get("input", {}).items()}
+    _check_inputs(inputs, where)
 
     groups: list[Group] = []
     indicators: list[Indicator] = []
@@ -182,6 +195,49 @@ def load(path: str | Path) -> Rubric:
         bands=bands, inputs=inputs, groups=tuple(groups), indicators=tuple(indicators))
 
 
+def _strings(value: object, here: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RubricError(f"{here}: {key} 须为非空字符串列表 (must be a list of non-empty strings)")
+    return tuple(value)
+
+
+def _input(name: str, spec: dict, here: str) -> Input:
+    unit = spec.get("unit", "")
+    keywords = _strings(spec.get("keywords", []), here, "keywords")
+    if keywords and unit not in TEXT_UNITS:
+        raise RubricError(f"{here}: 有 keywords 的输入须为文字中可读出的单位 {sorted(TEXT_UNITS)} (unit “{unit}”)")
+    derive = spec.get("derive")
+    if derive is not None:
+        if unit != "months" or not isinstance(derive, dict) or list(derive) != ["months_between"] \
+                or len(derive["months_between"]) != 2:
+            raise RubricError(f"{here}: derive 须为 {{months_between = [开始日期, 结束日期]}}，单位 months (bad derive)")
+        derive = tuple(derive["months_between"])
+    check = spec.get("check")
+    if check is not None:
+        _measure_inputs(check, here)
+    return Input(name, unit, tuple(spec.get("aliases", ())), spec.get("default"), keywords,
+                 _strings(spec.get("exclude", []), here, "exclude"), check, derive)
+
+
+def _check_inputs(inputs: dict[str, Input], where: str) -> None:
+    """Every name an input refers to exists, and no keyword names two inputs of one kind."""
+    owner: dict[tuple[str, str], str] = {}
+    for inp in inputs.values():
+        here = f"{where} [input.{inp.name}]"
+        refs = [inp.default] if inp.default else []
+        refs += list(inp.derive or ()) + (_measure_inputs(inp.check, here) if inp.check is not None else [])
+        for ref in refs:
+            if ref not in inputs:
+                raise RubricError(f"{here}: 引用的输入 “{ref}” 未定义 (unknown input)")
+        for ref in inp.derive or ():
+            if inputs[ref].unit != "date":
+                raise RubricError(f"{here}: derive 引用的 “{ref}” 须为 date 单位 (not a date input)")
+        for word in inp.keywords:
+            other = owner.setdefault((inp.kind, word), inp.name)
+            if other != inp.name:
+                raise RubricError(f"{here}: 关键词 “{word}” 同时属于输入 {other} (keyword names two inputs)")
+
+
 def _indicator(spec: dict, level1: str, level2: str, inputs: dict, where: str) -> Indicator:
     name = spec.get("name")
     here = f"{where} [{name}]"
@@ -202,6 +258,12 @@ def _indicator(spec: dict, level1: str, level2: str, inputs: dict, where: str) -
             if not (literal_ok and _is_number(ref)):
                 used.append(ref)
     used += list(spec.get("items", []))
+    substitutes = spec.get("substitutes", {})
+    if not isinstance(substitutes, dict):
+        raise RubricError(f"{here}: substitutes 须为 {{缺少的输入 = 代替的输入}} (bad substitutes)")
+    used += list(substitutes) + list(substitutes.values())
+    if spec.get("packages", "worst") != "worst":
+        raise RubricError(f"{here}: packages 只能为 \"worst\" (按最差的包组计分)")
     if kind == "items" and not spec.get("items"):
         raise RubricError(f"{here}: 规则 items 需要 items 列表 (missing items)")
     if kind == "tiers" and not spec.get("tiers"):

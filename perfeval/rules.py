@@ -5,7 +5,8 @@ returns an Outcome. Written arithmetic uses neutral symbols (÷ × − ≥ →) 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
@@ -58,16 +59,35 @@ def measure(spec: object, figures: dict[str, Figure], as_rate: bool = True) -> M
         f, = _need(figures, args)
         return Measured(f.value, show(f.value), (f,))
     a, b = _need(figures, *args)
-    if b.value == 0:
+    if b.value == 0 and how != "difference":
         raise Missing([f"{b.name}（为 0）"])
     if how == "ratio":
         value = a.value / b.value
         return Measured(value, f"{fmt(a.value, 4)} ÷ {fmt(b.value, 4)} = {fmt_rate(value)}", (a, b))
+    if how == "difference":
+        value = a.value - b.value
+        return Measured(value, f"{fmt(a.value, 4)} − {fmt(b.value, 4)} = {fmt(value, 4)}", (a, b))
     if how == "saving":
         value = (a.value - b.value) / a.value
         return Measured(value, f"({fmt(a.value, 4)} − {fmt(b.value, 4)}) ÷ {fmt(a.value, 4)} = {fmt_rate(value)}",
                         (a, b))
     raise ValueError(how)
+
+
+def at_corners(compute: Callable[[dict[str, Figure]], Decimal | None], figures: dict[str, Figure],
+               used: tuple[Figure, ...]) -> tuple[Decimal, Decimal] | None:
+    """The least and greatest result of `compute` with every rough figure among `used` (约444.2万元,
+    2016年9月: a Figure with low/high) moved to either end of its range; None if nothing computes."""
+    rough = [k for k, f in figures.items() if f.low is not None and any(f is u for u in used)]
+    results = []
+    for corner in itertools.product(*[(figures[k].low, figures[k].high) for k in rough]):
+        moved = {**figures, **{k: replace(figures[k], value=v) for k, v in zip(rough, corner)}}
+        try:
+            results.append(compute(moved))
+        except Missing:
+            pass
+    results = [r for r in results if r is not None]
+    return (min(results), max(results)) if results else None
 
 
 def _number_or_input(ref: object, figures: dict[str, Figure]) -> tuple[Decimal, tuple[Figure, ...]]:

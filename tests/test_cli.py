@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from perfeval import codes
+from perfeval.seedbook import consistent_overall
 from perfeval.cli import main
 
+from conftest import CLEAN
 from workbooks import digest
 
 TEXT_LINE = re.compile(r"^(?P<path>.+?\.xlsx)(?::(?P<cell>[A-Z]{1,3}\d+))? \[(?P<severity>error|warning|info)\] "
@@ -22,7 +24,7 @@ def run(*args: str):
 
 
 def test_exit_0_without_errors(make_sheet):
-    path = make_sheet(reasons={"绩效指标明确性": "指标未细化"})
+    path = make_sheet(**CLEAN)
     result = run("check", str(path), "--format", "json")
     assert result.exit_code == 0, result.output
     (f,) = json.loads(result.output)["files"]
@@ -90,13 +92,16 @@ def test_json_document_shape(make_sheet):
         assert finding["sheet"] == "评分表"
         assert finding["cell"] is None or re.fullmatch(r"[A-Z]{1,3}\d+", finding["cell"])
         for key in ("entered", "expected"):
-            assert not isinstance(finding[key], str) or finding["code"] in ("score-not-numeric", "grade-mismatch")
+            assert not isinstance(finding[key], str) or finding["code"] in (
+                "score-not-numeric", "grade-mismatch", "narrative-mismatch")
     (mismatch,) = [x for x in f["findings"] if x["code"] == "formula-mismatch"]
     assert mismatch == {
         "code": "formula-mismatch", "severity": "error", "sheet": "评分表", "cell": "G16", "indicator": "预算执行率",
         "entered": 1.95, "expected": 1.86,
-        "message": "按 413.905 ÷ 444.205 = 93.18% × 2 = 1.86 应得 1.86 分，填报 1.95 分",
-        "working": {"formula": "413.905 ÷ 444.205 = 93.18% × 2 = 1.86", "figures": [
+        "message": "按 413.905 ÷ 444.205 = 93.18% × 2 = 1.86（数据来自 基础数据!B2、基础数据!B3） 应得 1.86 分，"
+                   "填报 1.95 分",
+        "working": {"formula": "413.905 ÷ 444.205 = 93.18% × 2 = 1.86（数据来自 基础数据!B2、基础数据!B3）",
+                    "figures": [
             {"name": "实际支出资金", "value": 413.905, "source": "基础数据!B2"},
             {"name": "实际到位资金", "value": 444.205, "source": "基础数据!B3"}]}}
     errors = [x for x in f["findings"] if x["severity"] == "error"]
@@ -140,7 +145,8 @@ def test_skipped_files_alone_exit_0(tmp_path, make_sheet):
 
 
 def test_text_format(make_sheet):
-    path = make_sheet(scores={"立项依据充分性": 4}, total="82", grade="优")
+    path = make_sheet(scores={"立项依据充分性": 4}, total="82", grade="优",
+                      narrative={"总体评价": consistent_overall()})
     result = run("check", str(path))
     assert result.exit_code == 1
     *lines, summary = result.output.rstrip("\n").split("\n")
@@ -155,13 +161,14 @@ def test_text_format(make_sheet):
     assert all(m["path"] == str(path) for m in parsed)
     severities = [m["severity"] for m in parsed]
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
-    assert summary == "共 1 个文件：0 个无问题，1 个有问题，0 个无法读取，0 个已跳过；错误 2 处，警告 1 处，提示 18 处"
+    # warnings: reason-missing, and 总体评价 still quoting 81分/良 over a table of 82/优
+    assert summary == "共 1 个文件：0 个无问题，1 个有问题，0 个无法读取，0 个已跳过；错误 2 处，警告 3 处，提示 15 处"
 
 
 def test_text_summary_counts_every_status(tmp_path, make_sheet):
     folder = tmp_path / "inbox"
     folder.mkdir()
-    shutil.copy(make_sheet("a.xlsx", reasons={"绩效指标明确性": "未量化"}), folder / "ok.xlsx")
+    shutil.copy(make_sheet("a.xlsx", **CLEAN), folder / "ok.xlsx")
     shutil.copy(make_sheet("b.xlsx"), folder / "warned.xlsx")
     shutil.copy(make_sheet("c.xlsx"), folder / "~$ok.xlsx")
     (folder / "empty.xlsx").write_bytes(b"")
@@ -173,14 +180,14 @@ def test_text_summary_counts_every_status(tmp_path, make_sheet):
 
 
 def test_english(make_sheet):
-    path = make_sheet(total="83")
+    path = make_sheet(total="83", narrative={"总体评价": consistent_overall()})
     result = run("check", str(path), "--lang", "en")
     assert result.exit_code == 1
     assert "total entered 83, the scores add to 80.86" in result.output
     assert "score 2 is below the weight 4 but no reason is given" in result.output
     assert re.search(r"^1 files: 0 ok, 1 flagged, 0 unreadable, 0 skipped; 1 errors, 1 warnings, \d+ notes$",
                      result.output, re.M)
-    for word in ("评分", "合计", "扣分理由", "未找到", "共 1 个文件"):
+    for word in ("评分", "合计", "未找到", "共 1 个文件"):      # 扣分理由 may stand as the name of a source column
         assert word not in result.output
     doc = json.loads(run("check", str(path), "--lang", "en", "--format", "json").output)
     messages = [f["message"] for f in doc["files"][0]["findings"]]

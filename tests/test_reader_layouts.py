@@ -161,7 +161,8 @@ def test_header_synonyms(tmp_path):
                          rename={"评分": "得分", "权重(%)": "分值", "扣分理由": "扣分原因", "评分标准": "评分细则"})
     result = batch.check_file(path)
     assert result.total_recomputed == Decimal("80.86") and len(result.indicators) == 30
-    assert {(f.code, f.cell) for f in result.findings if f.severity.value == "warning"} == {("reason-missing", "H9")}
+    assert {(f.code, f.cell) for f in result.findings if f.severity.value == "warning"} == {
+        ("reason-missing", "H9"), ("narrative-mismatch", "B55")}
 
 
 def test_numbered_rows_in_a_first_column(tmp_path):
@@ -179,7 +180,8 @@ def test_numbered_rows_in_a_first_column(tmp_path):
     assert n == 30
     result = batch.check_file(path)
     assert len(result.indicators) == 30 and result.total_entered == 81
-    assert {(f.code, f.cell) for f in result.findings if f.severity.value != "info"} == {("reason-missing", "I9")}
+    assert {(f.code, f.cell) for f in result.findings if f.severity.value != "info"} == {
+        ("reason-missing", "I9"), ("narrative-mismatch", "C55")}
 
 
 @pytest.mark.parametrize("style", ["{i}.{name}", "（{i}）{name}", "{i}、{name}", "{name}（{w}分）"])

@@ -44,7 +44,7 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
 CASES = {
     "unknown_kind": ('name = "预算执行率"\nweight = 2\nkind = "rate"', 'name = "预算执行率"\nweight = 2\nkind = "ratio"',
                      "预算执行率", "ratio"),
-    "missing_input": ('value = { ratio = ["实际支出资金", "实际到位资金"] }',
+    "missing_input": ('value = [{ ratio = ["实际支出资金", "实际到位资金"] }, { input = "预算执行率" }]',
                       'value = { ratio = ["实际支出资金", "实际到账资金"] }', "预算执行率", "实际到账资金"),
     "missing_item_input": ('"项目寿命环境可持续"]\npoints', '"项目寿命可持续"]\npoints', "可持续发展", "项目寿命可持续"),
     "weights_do_not_add": ('name = "立项依据充分性"\nweight = 3', 'name = "立项依据充分性"\nweight = 4', "项目立项", "7"),

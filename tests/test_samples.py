@@ -9,17 +9,26 @@ from perfeval import batch
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
 
 PLANTED = {
-    "01_金审工程二期_原表.xlsx": {("reason-missing", "H9", "绩效指标明确性"), ("total-rounded", "G52", None)},
+    "01_金审工程二期_原表.xlsx": {
+        ("reason-missing", "H9", "绩效指标明确性"), ("total-rounded", "G52", None),
+        ("narrative-mismatch", "B55", None), ("input-substituted", "G16", "预算执行率")},
     "02_评分错误示例.xlsx": {
         ("score-out-of-range", "G6", "立项依据充分性"), ("score-not-numeric", "G16", "实施规范性"),
         ("score-missing", "G21", "系统上线完成率"), ("total-mismatch", "G36", None), ("grade-mismatch", "G37", None),
-        ("score-not-allowed", "G8", "绩效目标合理性"), ("reason-missing", "H9", "绩效指标明确性")},
+        ("score-not-allowed", "G8", "绩效目标合理性"), ("reason-missing", "H9", "绩效指标明确性"),
+        ("narrative-mismatch", "B39", None), ("input-substituted", "G12", "预算执行率")},
     "03_结构错误示例.xlsx": {
         ("weight-sum-mismatch", "B10", None), ("subtotal-mismatch", "G19", None), ("weight-sum-mismatch", "B37", None),
         ("grade-mismatch", "G41", None), ("reason-missing", "H9", "绩效指标明确性"),
         ("weight-mismatch", "D10", "预算编制科学性"), ("unknown-indicator", "G38", "数据共享开放度"),
-        ("indicator-absent", None, "预算超支")},
-    "04_基础数据核算示例.xlsx": {("formula-mismatch", "I16", "预算执行率"), ("reason-missing", "J13", "绩效指标明确性")},
+        ("indicator-absent", None, "预算超支"), ("narrative-mismatch", "B43", None),
+        ("input-substituted", "G13", "预算执行率")},
+    "04_基础数据核算示例.xlsx": {("formula-mismatch", "I16", "预算执行率"), ("reason-missing", "J13", "绩效指标明确性"),
+                             ("total-rounded", "I40", None)},
+    "05_文字数据核算示例.xlsx": {
+        ("stated-rate-mismatch", "H16", "预算执行率"), ("narrative-mismatch", "B55", None),
+        ("reason-missing", "H9", "绩效指标明确性"), ("total-rounded", "G52", None),
+        ("input-substituted", "G16", "预算执行率")},
 }
 
 
