@@ -3,7 +3,8 @@
     python benchmarks/bench_rollup.py [--files 1000] [--projects 10000] [--repeat 3] [--keep DIR]
 
 1. Generates --files workbooks in the seed's layout: two years, a dozen units, varied scores and
-   deduction reasons, some wrong totals and grades, a few duplicates.
+   deduction reasons, a 总体评价 quoting the sheet's total and grade, some wrong totals and grades,
+   a few duplicates.
 2. From workbooks: times reading the cells alone (python-calamine; a full openpyxl load), then the
    whole command on all files and on the first 20; the difference divided by the difference in files
    is the cost per file beyond start-up. Both at --jobs 1 and --jobs 2.
@@ -69,7 +70,10 @@ def generate(folder: Path, n: int, seed: int = 6) -> list[Path]:
         if rng.random() < 0.05:
             grade = "优"                                        # a grade above the band
         path = folder / f"{year}_{unit}_{i:05d}.xlsx"
+        narrative = {"总体评价": f"经评审，{unit}信息化项目{number}评价分数为{total}分，等级为{grade}。",
+                     "存在问题": "部分绩效指标缺乏量化依据。", "改进建议": "完善绩效指标与佐证材料。"}
         build(path, Changes(scores=scores, reasons=reasons, total=float(total), grade=grade, title=TITLES[year],
+                            narrative=narrative,
                             project={"unit": unit, "name": f"{unit}信息化项目{number}", "code": f"P{year}-{number:05d}",
                                      "budget": str(100 + i % 400)}))
         paths.append(path)
