@@ -215,27 +215,27 @@ def _table(rows: list[dict] | list[tuple], columns: list[str]) -> pd.DataFrame:
 
 
 def _projects(files: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Counted projects (by year, unit, name), then duplicates, then unreadable files."""
     level1 = list(dict.fromkeys(scores["level1"].dropna()))
-    sums = scores.groupby(["key", "level1"], sort=False)["score"].sum(min_count=1).to_dict()
-    rows = []
-    order = files.assign(rank=files["status"].map({"ok": 0, "flagged": 0, "unreadable": 2}),
-                         sort=[(y or 0, u or "", n or "", p) for y, u, n, p in files[["year", "unit", "name", "path"]]
-                               .itertuples(index=False)])
-    order.loc[order["kept"].notna(), "rank"] = 1
-    for f in order.sort_values(["rank", "sort"], kind="stable").itertuples(index=False):
-        if f.status == "unreadable":
-            rows.append({"年度": f.year, "状态": STATUS["unreadable"], "来源文件": f.path, "备注": f.error})
-            continue
-        rows.append({"年度": f.year, "项目单位": f.unit, "项目名称": f.name, "项目代码": f.code or None,
-                     "预算金额(万元)": f.budget, "合计(填报)": f.total_entered,
-                     "合计(重算)": None if f.total_recomputed is None else round_half_up(f.total_recomputed, 2),
-                     "等级(填报)": f.grade_entered, "等级(重算)": f.grade_recomputed,
-                     **{name: _dec(sums.get((f.key, name), float("nan"))) for name in level1},
-                     "错误": f.errors, "警告": f.warnings, "提示": f.notes,
-                     "状态": STATUS["duplicate" if f.kept is not None else f.status], "来源文件": f.path,
-                     "备注": f"与 {f.kept} 为同一项目，按较新的该文件计入" if f.kept is not None else None})
-    return _table(rows, ["年度", "项目单位", "项目名称", "项目代码", "预算金额(万元)", "合计(填报)", "合计(重算)",
-                         "等级(填报)", "等级(重算)", *level1, "错误", "警告", "提示", "状态", "来源文件", "备注"])
+    sums = scores.groupby(["key", "level1"], sort=False)["score"].sum(min_count=1).unstack()
+    duplicate, unreadable = files["kept"].notna(), files["status"] == "unreadable"
+    f = files.assign(rank=duplicate * 1 + unreadable * 2, sort=[
+        (y or 0, u or "", n or "", p) for y, u, n, p in files[["year", "unit", "name", "path"]].itertuples(index=False)])
+    f = f.sort_values(["rank", "sort"], kind="stable")
+    duplicate, unreadable = f["kept"].notna(), f["status"] == "unreadable"
+    table = pd.DataFrame({
+        "年度": f["year"], "项目单位": f["unit"], "项目名称": f["name"], "项目代码": f["code"].map(lambda c: c or None),
+        "预算金额(万元)": f["budget"], "合计(填报)": f["total_entered"],
+        "合计(重算)": f["total_recomputed"].map(lambda d: None if d is None else round_half_up(d, 2)),
+        "等级(填报)": f["grade_entered"], "等级(重算)": f["grade_recomputed"],
+        **{name: f["key"].map(sums[name]).map(_dec) for name in level1},
+        "错误": f["errors"], "警告": f["warnings"], "提示": f["notes"],
+        "状态": f["status"].map(STATUS).where(~duplicate, STATUS["duplicate"]), "来源文件": f["path"],
+        "备注": ("与 " + f["kept"].fillna("") + " 为同一项目，按较新的该文件计入").where(duplicate, f["error"])},
+        dtype=object)
+    keep = ["年度", "状态", "来源文件", "备注"]
+    table.loc[unreadable.to_numpy(), [c for c in table.columns if c not in keep]] = None
+    return table.where(table.notna(), None).reset_index(drop=True)
 
 
 def _grade_order(present: Iterable[str]) -> list[str]:
