@@ -183,7 +183,7 @@ def build(frames: Frames) -> Rollup:
     counted = files[files["counted"]]
     years = sorted({int(y) for y in counted["year"] if y is not None})
     year = years[-1] if years else None
-    this_year = counted[counted["year"].map(lambda y: y == year)]
+    this_year = _of_year(counted, year)
     scores = frames.scores.merge(counted[["key", "year"]].astype({"year": float}), on="key")
     rollup = Rollup(
         year=year, years=years, projects=_projects(files, frames.scores), grades=_grades(this_year),
@@ -196,6 +196,10 @@ def build(frames: Frames) -> Rollup:
         rollup.year_grades = _year_grades(counted, years)
         rollup.year_indicators = _year_indicators(scores, years)
     return rollup
+
+
+def _of_year(files: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    return files[files["year"].map(lambda y: y == year).astype(bool)]      # a bool mask even when empty
 
 
 @lru_cache(maxsize=1 << 16)
@@ -302,7 +306,7 @@ def _year_grades(counted: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     order = [g for g in _grade_order(grades) if g in GRADES or (grades == g).any()]
     columns: dict[str, list] = {"等级": [*order, "项目数", "平均得分"]}
     for year in years:
-        group = counted[counted["year"].map(lambda y: y == year)]
+        group = _of_year(counted, year)
         seen = Counter(group["grade_recomputed"].fillna(NO_GRADE))
         totals = _totals(group)
         columns[f"{year}年"] = [*(seen[g] for g in order), len(group), _mean(totals.sum(), totals.count())]

@@ -258,3 +258,16 @@ def test_text_from_inputs_stays_text(tmp_path):
     assert ws["C3"].value.startswith("=HYPERLINK") and ws["C3"].data_type == "s"
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;单位&lt;/b&gt;" in html and "<b>单位" not in html
+
+
+def test_nothing_readable_still_gives_a_report(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.xlsx").write_bytes(b"")
+    run_rollup(str(tmp_path / "in"), "--out", str(tmp_path / "r.xlsx"), "--html", str(tmp_path / "r.html"))
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == SHEETS[:-1]
+    ((row,),) = tables(wb["项目总表"])
+    assert row["状态"] == "无法读取" and row["备注"] == "文件为空（0 字节）"
+    assert [(r["等级"], r["填报"], r["重算"]) for r in tables(wb["等级分布"])[0]] == [(g, 0, 0) for g in rollup.GRADES]
+    assert tables(wb["指标失分"]) == [[]] and not wb["指标失分"]._charts
+    assert "无法读取 <b id=\"count-unreadable\">1</b>" in (tmp_path / "r.html").read_text(encoding="utf-8")
