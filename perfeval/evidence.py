@@ -97,12 +97,20 @@ def in_scope(b: Bound, package: int | None) -> bool:
     return not b.figure.partial
 
 
+def _by_input(layer: list[Bound]) -> dict[str, list[Bound]]:
+    out: dict[str, list[Bound]] = {}
+    for b in layer:
+        out.setdefault(b.input, []).append(b)
+    return out
+
+
 class Evidence:
     def __init__(self, sheet: Sheet, rubric: Rubric):
         self.rubric = rubric
         self.structured = structured(sheet, rubric)
         self.passages = passages(sheet)
         self.bound = [b for p in self.passages for b in bind(p, rubric.inputs.values())]
+        self._sets: dict[tuple, FigureSet] = {}
         # structured figures some text contradicts (a package's figure is not the project's)
         self.contested = frozenset(b.input for b in self.bound if b.input in self.structured
                                    and not b.figure.partial and b.figure.package is None
@@ -121,11 +129,12 @@ class Evidence:
 
     # ---- picking -----------------------------------------------------------------------------------
 
-    def pick(self, name: str, layers: list[list[Bound]], package: int | None) -> tuple[Bound | None, bool]:
+    @staticmethod
+    def pick(name: str, layers: list[dict[str, list[Bound]]], package: int | None) -> tuple[Bound | None, bool]:
         """The first layer's candidate for `name` (the most precise of several that agree);
-        (None, True) when that layer's candidates disagree."""
+        (None, True) when that layer's candidates disagree. Layers are indexed by input name."""
         for layer in layers:
-            found = [b for b in layer if b.input == name and in_scope(b, package)]
+            found = [b for b in layer.get(name, ()) if in_scope(b, package)]
             if found:
                 if first_conflict(found):
                     return None, True
@@ -135,9 +144,17 @@ class Evidence:
     def figure_set(self, layers: list[list[Bound]], package: int | None = None, label: str = "",
                    own: int = 0) -> FigureSet:
         """A figure per input: from the first `own` layers (a text's own arithmetic), then the
-        structured figures, then the other layers; then derived ones and defaults."""
+        structured figures, then the other layers; then derived ones and defaults. Rows whose own
+        texts hold no figure ask for the same set: it is made once."""
+        key = (tuple(tuple(map(id, layer)) for layer in layers), package, label, own)
+        if key not in self._sets:
+            self._sets[key] = self._figure_set(layers, package, label, own)
+        return self._sets[key]
+
+    def _figure_set(self, layers: list[list[Bound]], package: int | None, label: str, own: int) -> FigureSet:
         figures: dict[str, Figure] = {}
         conflicted: list[str] = []
+        layers = [_by_input(layer) for layer in layers]
         for inp in self.rubric.inputs.values():
             if inp.unit in ("date", "grade", "score"):
                 continue                        # dates only feed derive; 总分 and 评价等级 no rule
