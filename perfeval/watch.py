@@ -46,10 +46,11 @@ def start_observer(root: Path, poll: float | None, wake: threading.Event, log: C
 
 
 class Stopper:
-    """Turns SIGINT/SIGTERM into a flag the loop reads between files."""
+    """Turns SIGINT/SIGTERM into a flag the loop reads between files; it also wakes the loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, wake: threading.Event) -> None:
         self.event = threading.Event()
+        self.wake = wake
         self._old: dict[int, object] = {}
 
     def __enter__(self) -> Stopper:
@@ -59,6 +60,7 @@ class Stopper:
 
     def _handle(self, signum, frame) -> None:
         self.event.set()
+        self.wake.set()
 
     def __exit__(self, *exc) -> None:
         for sig, old in self._old.items():
@@ -80,7 +82,7 @@ def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None]
         process(box.ready(), lambda: False)
         return
     wake = threading.Event()
-    with Stopper() as stopper:
+    with Stopper(wake) as stopper:
         observer = start_observer(inbox, poll, wake, log)
         log(f"正在监视 {inbox}（按 Ctrl-C 停止）")
         try:
@@ -89,8 +91,8 @@ def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None]
                 if ready:
                     process(ready, lambda: stopper.stopped)
                 wake.clear()
-                # wake on an event, or after the settle interval to see files become quiet
-                stopper.event.wait(0) or wake.wait(timeout=max(0.2, min(settle, poll or settle)))
+                if not stopper.stopped:     # an event, Ctrl-C, or the settle interval wakes the next pass
+                    wake.wait(timeout=max(0.2, min(settle, poll or settle)))
         finally:
             observer.stop()
             observer.join(timeout=5)
