@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import annotate, checks, codes, recompute, rubric as rubrics, textchecks
-from .model import FileResult, IndicatorResult, Severity
+from .model import FileResult, IndicatorResult, Severity, Sheet
 from .numbers import round_half_up
-from .reader import Opened, Unreadable, read
+from .reader import Opened, Unreadable, read, read_sheet
 
 EXTENSIONS = (".xlsx", ".xlsm")
 
@@ -42,10 +42,10 @@ def expand(paths: Iterable[str | Path], skip: Path | None = None) -> list[Path]:
     return out
 
 
-def evaluate(opened: Opened, forced: rubrics.Rubric | None = None,
+def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
              available: list[rubrics.Rubric] | None = None) -> tuple[FileResult, recompute.Recomputation]:
-    """read -> recompute -> check for one opened workbook."""
-    sheet = opened.sheet
+    """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
+    sheet = opened.sheet if isinstance(opened, Opened) else opened
     rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
                                      available if available is not None else rubrics.builtin())
     rc = recompute.run(sheet, rubric)
@@ -68,7 +68,8 @@ def evaluate(opened: Opened, forced: rubrics.Rubric | None = None,
         indicators=tuple(IndicatorResult(
             p.level1, p.level2, p.name, p.weight, p.row.score.value,
             p.recomputed.expected if p.recomputed and p.recomputed.expected is not None else p.row.score.value,
-            p.row.score.cell) for p in rc.placed))
+            p.row.score.cell, (p.row.reason.value or None) if p.row.reason else None) for p in rc.placed),
+        title=sheet.title)
     return result, rc
 
 
@@ -81,14 +82,17 @@ def _position(cell: str | None) -> tuple[int, str]:
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
-               lang: str = "zh") -> FileResult:
+               lang: str = "zh", fast: bool = False) -> FileResult:
     """One file, never raising: unreadable files come back with their reason. With `output`, the
-    annotated copy is written there; if that fails, the result keeps its findings and says why."""
+    annotated copy is written there; if that fails, the result keeps its findings and says why.
+    With `fast` (no output), the Sheet alone is read, with python-calamine where it can serve."""
     path = Path(path)
     if is_skipped_name(path):
         return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
+        if fast and output is None:
+            return evaluate(read_sheet(path), forced)[0]
         opened = read(path)
         result, rc = evaluate(opened, forced)
         return _annotated(opened, result, rc, output, lang) if output is not None else result
@@ -119,7 +123,7 @@ def _quiet_worker() -> None:
 
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
         outputs: list[Path] | None = None, lang: str = "zh",
-        stopped: Callable[[], bool] = lambda: False) -> Iterator[FileResult]:
+        stopped: Callable[[], bool] = lambda: False, fast: bool = False) -> Iterator[FileResult]:
     """Results in input order; with jobs > 1 the files are checked in worker processes, a few at a
     time, so memory stays flat however many files there are. When `stopped()` turns true, no new
     file is started and the run ends after the files in hand."""
@@ -129,7 +133,7 @@ def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
         for p, out in work:
             if stopped():
                 return
-            yield check_file(p, rubric_choice, out, lang)
+            yield check_file(p, rubric_choice, out, lang, fast)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
         window: deque = deque()
@@ -139,7 +143,7 @@ def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
                 item = next(items, None)
                 if item is None:
                     break
-                window.append(pool.submit(check_file, item[0], rubric_choice, item[1], lang))
+                window.append(pool.submit(check_file, item[0], rubric_choice, item[1], lang, fast))
             if not window:
                 return
             yield window.popleft().result()

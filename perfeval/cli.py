@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, annotate, batch, codes, report, summary
+from . import __version__, annotate, batch, codes, report, rollup, rollup_report, summary
 from .model import FileResult, Severity
 from .numbers import fmt as fmt_number
 from .outbox import Outbox
@@ -141,6 +141,26 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
                 box.write_summary()
 
         watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=click.echo)
+
+
+@main.command("rollup")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
+@click.option("--html", type=click.Path(dir_okay=False), help="同时写出的离线 HTML 报告")
+@click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
+@jobs_option
+@rubric_option
+def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: int | None, jobs: int,
+                   rubric: str | None) -> None:
+    """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
+    _check_rubric(rubric)
+    result = rollup.build(rollup.collect(sources, year, rubric, jobs))
+    rollup_report.WRITERS["xlsx"](result, out)
+    if html:
+        rollup_report.WRITERS["html"](result, html)
+    c = result.counts
+    click.echo(f"汇总 {c['projects']} 个项目（年度：{'、'.join(map(str, result.years)) or '未注明'}），"
+               f"无法读取 {c['unreadable']} 个文件，重复 {c['duplicates']} 个未计入 → {', '.join(filter(None, [out, html]))}")
 
 
 @main.command()

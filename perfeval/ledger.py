@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from . import __version__
 from .model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
@@ -50,6 +50,11 @@ MIGRATIONS: list[str] = [
         entered TEXT, expected TEXT, data TEXT NOT NULL
     );
     CREATE INDEX findings_check ON findings (check_id);
+    """,
+    # 2: the sheet's title (the roll-up reads the year from it) and each indicator's 扣分理由
+    """
+    ALTER TABLE checks ADD COLUMN title TEXT;
+    ALTER TABLE indicators ADD COLUMN reason TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -93,14 +98,9 @@ def _pack(value: object) -> object:
     return value
 
 
-def _unpack(value: object) -> object:
-    if isinstance(value, dict):
-        if set(value) == {"$d"}:
-            return Decimal(value["$d"])
-        return {k: _unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unpack(v) for v in value]
-    return value
+def _unpack(value: dict) -> object:
+    """json object_hook: a Decimal tagged by _pack comes back as a Decimal."""
+    return Decimal(value["$d"]) if len(value) == 1 and "$d" in value else value
 
 
 def _finding_data(f: Finding) -> str:
@@ -113,7 +113,7 @@ def _finding_data(f: Finding) -> str:
 
 
 def _finding(row: sqlite3.Row) -> Finding:
-    data = _unpack(json.loads(row["data"]))
+    data = json.loads(row["data"], object_hook=_unpack)
     working = None
     if data["working"] is not None:
         working = Working(data["working"]["formula"],
@@ -169,18 +169,20 @@ class Ledger:
             cur = self.db.execute(
                 "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
                 " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-                " grade_recomputed, output, output_error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " grade_recomputed, output, output_error, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
                  result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
                  _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output, result.output_error))
+                 result.grade_recomputed, result.output, result.output_error, result.title))
             check_id = cur.lastrowid
             self.db.executemany(
-                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
+                " cell, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(check_id, i, x.level1, x.level2, x.name, _dec(x.weight), _dec(x.entered), _dec(x.recomputed),
-                  x.cell) for i, x in enumerate(result.indicators)])
+                  x.cell, x.reason) for i, x in enumerate(result.indicators)])
             self.db.executemany(
-                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO findings (check_id, position, code, severity, sheet, cell, indicator, entered, expected,"
+                " data) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(check_id, i, f.code, f.severity.value, f.sheet, f.cell, f.indicator,
                   str(f.entered) if f.entered is not None else None,
                   str(f.expected) if f.expected is not None else None, _finding_data(f))
@@ -194,10 +196,33 @@ class Ledger:
         for check_id in ids:
             yield self._result(self.db.execute("SELECT * FROM checks WHERE id = ?", (check_id,)).fetchone())
 
+    def latest_rows(self) -> LatestRows:
+        """The latest check of every path as plain rows, read in one snapshot, for reports over thousands
+        of checks (a FileResult each would cost more than the report itself): see LatestRows."""
+        latest = "SELECT MAX(id) FROM checks GROUP BY path"
+        self.db.execute("PRAGMA mmap_size = 268435456")
+        self.db.execute("BEGIN")                  # one snapshot while a watcher writes
+        try:
+            checks = self.db.execute(f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path").fetchall()
+            plain = self.db.cursor()
+            plain.row_factory = None                # tuples: a Row each costs more than the report
+            counts = {check_id: tuple(n) for check_id, *n in plain.execute(
+                "SELECT check_id, SUM(severity = 'error'), SUM(severity = 'warning'), SUM(severity = 'info') "
+                f"FROM findings WHERE check_id IN ({latest}) GROUP BY check_id")}
+            indicators = plain.execute(
+                "SELECT check_id, level1, level2, name, weight, recomputed, reason FROM indicators "
+                f"WHERE check_id IN ({latest}) ORDER BY check_id, position").fetchall()
+            findings = [(r["check_id"], _finding(r)) for r in self.db.execute(
+                f"SELECT * FROM findings WHERE check_id IN ({latest}) AND severity != 'info' "
+                "ORDER BY check_id, position")]
+        finally:
+            self.db.execute("ROLLBACK")
+        return LatestRows(checks, counts, indicators, findings)
+
     def _result(self, row: sqlite3.Row) -> FileResult:
         indicators = tuple(
             IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
-                            _undec(r["recomputed"]), r["cell"])
+                            _undec(r["recomputed"]), r["cell"], r["reason"])
             for r in self.db.execute("SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],)))
         findings = tuple(_finding(r) for r in self.db.execute(
             "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
@@ -206,4 +231,12 @@ class Ledger:
             project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
             grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-            findings=findings, indicators=indicators, output=row["output"], output_error=row["output_error"])
+            findings=findings, indicators=indicators, output=row["output"], output_error=row["output_error"],
+            title=row["title"])
+
+
+class LatestRows(NamedTuple):
+    checks: list[sqlite3.Row]                   # rows of `checks`, in path order
+    counts: dict[int, tuple[int, int, int]]     # check id -> numbers of errors, warnings, infos
+    indicators: list[tuple]                     # (check id, level1, level2, name, weight, recomputed, reason)
+    findings: list[tuple[int, Finding]]         # (check id, finding) of every error and warning

@@ -158,6 +158,7 @@ class IndicatorResult:
     entered: Decimal | None
     recomputed: Decimal | None  # the recomputed score, else the entered one
     cell: str
+    reason: str | None = None   # 扣分理由 as written (None when blank)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class FileResult:
     indicators: tuple[IndicatorResult, ...] = ()
     output: str | None = None          # the annotated copy, when one was asked for and written
     output_error: str | None = None    # why no annotated copy could be written (the findings stand)
+    title: str | None = None           # the sheet's title (`2018-2019年度...评分意见表`): the year comes from it
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

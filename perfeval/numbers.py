@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+_SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _UNITS = ("万元", "元", "万", "分", "个月", "月", "天", "小时", "个", "套", "台", "次", "项", "人")
 _TRUE = {"是", "有", "√", "✓", "yes", "y", "true", "通过", "已提供"}
@@ -15,7 +17,13 @@ def normalize_text(value: object) -> str:
     """NFKC (full-width digits and brackets become ASCII) and every kind of whitespace removed."""
     if value is None:
         return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    return _normalized(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalized(text: str) -> str:
+    # every sheet of a batch repeats the same labels and 评分标准 texts: normalize each once
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def from_float(value: float) -> Decimal:

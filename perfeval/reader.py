@@ -15,9 +15,11 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
+import python_calamine
 from defusedxml import DefusedXmlException
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils.cell import get_column_letter
@@ -52,6 +54,7 @@ HEADER_LABELS = {"unit": "项目单位", "code": "项目代码", "name": "项目
 _TOTAL_WORDS = ("合计", "总分", "总计", "综合得分")
 
 
+@lru_cache(maxsize=1 << 12)
 def role_of(text: str) -> str | None:
     if not text:
         return None
@@ -113,10 +116,18 @@ def _band_segments(line: str) -> list[str]:
     return [line[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
+# a formula cell with no cached value: <f>..</f> or <f .../> followed by no <v> or an empty one
+_UNCACHED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
+                       rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+
+
 # ---- opening -------------------------------------------------------------------------------------
 
-def preflight(path: Path) -> None:
-    """Refuse, with a reason, what is not an unencrypted, sane .xlsx/.xlsm before openpyxl sees it."""
+def preflight(path: Path, scan_formulas: bool = False) -> bool:
+    """Refuse, with a reason, what is not an unencrypted, sane .xlsx/.xlsm before openpyxl sees it.
+
+    With scan_formulas, also say whether a worksheet holds a formula without a cached value.
+    """
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -137,16 +148,20 @@ def preflight(path: Path) -> None:
                 raise Unreadable("不是 Excel 工作簿：压缩包中没有工作簿内容")
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
                 raise Unreadable("文件解压后超过 512 MB，疑为异常构造的文件，已拒绝读取")
+            uncached = False
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
                     with zf.open(info) as part:
                         prolog = part.read(4096)
+                        if scan_formulas and not uncached and info.filename.startswith("xl/worksheets/"):
+                            uncached = _UNCACHED.search(prolog + part.read()) is not None
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                         raise Unreadable(ENTITIES)
     except zipfile.BadZipFile:
         raise Unreadable("文件已损坏或不完整（zip 结构无法解析），可能未复制完整") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise Unreadable(f"文件无法解压：{exc}") from None
+    return uncached
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
@@ -187,12 +202,29 @@ def read(path: str | Path) -> Opened:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = open_workbook(path)
-    grids = _Grids(wb, path)
-    for ws in wb.worksheets:
-        found = _find_header(grids.grid(ws.title))
+    sheet = _locate(path, _Grids(wb, path))
+    return Opened(sheet, wb, _original(path, tuple(str(w.message) for w in caught)))
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    """The Sheet alone, for reports that write no annotated copy: read with python-calamine (cached
+    values, no openpyxl load) where it can serve, else with openpyxl as `read` does - when a formula has
+    no cached value, or calamine fails or finds no table."""
+    path = Path(path)
+    if not preflight(path, scan_formulas=True):
+        try:
+            with python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
+                return _locate(path, _CalamineGrids(wb, path))
+        except Exception:   # Unreadable, or anything calamine raises: openpyxl has the last word
+            pass
+    return read(path).sheet
+
+
+def _locate(path: Path, grids: _Grids) -> Sheet:
+    for title in grids.sheetnames:
+        found = _find_header(grids.grid(title))
         if found is not None:
-            original = _original(path, tuple(str(w.message) for w in caught))
-            return Opened(_read_sheet(path, ws.title, grids, found), wb, original)
+            return _read_sheet(path, title, grids, found)
     raise Unreadable("未找到评分表：没有一张工作表含“三级指标”“评分”等表头")
 
 
@@ -219,6 +251,9 @@ def _cell_value(cell) -> object:
     return value
 
 
+_PLAIN = (int, float, bool, Decimal)
+
+
 class _Grids:
     """Values of every sheet as lists of rows; formulas are evaluated, else their cached values used."""
 
@@ -227,6 +262,11 @@ class _Grids:
         self._grids: dict[str, list[tuple]] = {}
         self._cached: Workbook | None = None
         self._evaluating: set[tuple[str, str]] = set()
+
+    @property
+    def sheetnames(self) -> list[str]:
+        """Worksheets only (chart sheets hold no cells)."""
+        return [ws.title for ws in self.wb.worksheets]
 
     def grid(self, title: str) -> list[tuple]:
         if title not in self._grids:
@@ -239,7 +279,7 @@ class _Grids:
         return self._grids[title]
 
     def raw(self, title: str, row: int, col: int) -> object:
-        grid = self.grid(title)
+        grid = self._grids.get(title) or self.grid(title)
         if row < 1 or row > len(grid) or col < 1 or col > len(grid[row - 1]):
             return None
         return grid[row - 1][col - 1]
@@ -247,6 +287,8 @@ class _Grids:
     def value(self, title: str, row: int, col: int) -> object:
         """The cell's value; a formula is evaluated (sums) or read from its cached value."""
         raw = self.raw(title, row, col)
+        if raw is None or type(raw) in _PLAIN:
+            return raw
         if isinstance(raw, str) and raw.startswith("=") and len(raw) > 1 and not isinstance(raw, Literal):
             return self._formula(title, row, col, raw)
         if isinstance(raw, (datetime.date, datetime.time)):
@@ -268,7 +310,7 @@ class _Grids:
             self._evaluating.discard(key)
 
     def _ref(self, title: str, ref: str) -> object:
-        if title not in self.wb.sheetnames:
+        if title not in self.sheetnames:
             raise formulas.Unsupported(f"no sheet {title}")
         m = re.match(r"([A-Za-z]+)(\d+)$", ref)
         from openpyxl.utils.cell import column_index_from_string
@@ -287,6 +329,38 @@ class _Grids:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(value).strip()
+
+
+class _CalamineGrids(_Grids):
+    """The same grids from python-calamine: cached values, laid out from A1 as openpyxl has them."""
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [m.name for m in self.wb.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+
+    def grid(self, title: str) -> list[tuple]:
+        if title not in self._grids:
+            ws = self.wb.get_sheet_by_name(title)
+            if ws.total_height * ws.total_width > 2_000_000:
+                raise Unreadable(f"工作表“{title}”过大（{ws.total_height} 行 × {ws.total_width} 列）")
+            self._grids[title] = [tuple(map(_as_openpyxl, row)) for row in ws.to_python(skip_empty_area=False)]
+        return self._grids[title]
+
+    def _cached_value(self, title: str, row: int, col: int) -> object:
+        value = self.raw(title, row, col)
+        return value if isinstance(value, (str, int, float, bool)) else None
+
+
+def _as_openpyxl(value: object) -> object:
+    """A calamine value as openpyxl gives it: empty is None, a whole number stored as 3 is int, and text
+    that begins with '=' is a Literal (calamine gives formulas as their cached values, never as text)."""
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is str and value.startswith("="):
+        return Literal(value)
+    return value
 
 
 def _date_text(value: datetime.date | datetime.time) -> str:
@@ -531,7 +605,7 @@ def _total_row(grids: _Grids, title: str, r: int, c: int, cols: dict[str, int]) 
 
 def _basic_data(grids: _Grids) -> tuple[tuple[str, object, str], ...]:
     """Rows of the 基础数据 sheet: (name, value as entered, cell of the value)."""
-    title = next((t for t in grids.wb.sheetnames if normalize_text(t) == "基础数据"), None)
+    title = next((t for t in grids.sheetnames if normalize_text(t) == "基础数据"), None)
     if title is None:
         return ()
     out = []

@@ -1,0 +1,98 @@
+"""reader.read_sheet: python-calamine where it can serve, the same Sheet as the openpyxl path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import test_cases
+from test_reader_layouts import VARIANTS
+from workbooks import cache_values
+
+from perfeval import batch, reader
+
+CASES = {
+    "changed": dict(scores={"预算执行率": 1.95, "立项依据充分性": 2}, reasons={"完成及时性": "延期\n两个月"},
+                    basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)], total=82, grade="优"),
+    "blank": dict(scores={"系统上线完成率": None}, project={"code": "P-9", "budget": "1,234.5"}),
+}
+
+
+def no_openpyxl(monkeypatch) -> list[Path]:
+    """Make every openpyxl load fail loudly; returns the paths it was asked for."""
+    asked: list[Path] = []
+
+    def refuse(path, data_only=False):
+        asked.append(path)
+        raise AssertionError("the fast path loaded the workbook with openpyxl")
+    monkeypatch.setattr(reader, "open_workbook", refuse)
+    return asked
+
+
+@pytest.mark.parametrize("layout", sorted(VARIANTS))
+@pytest.mark.parametrize("case", ["seed", *CASES])
+def test_same_sheet_as_openpyxl(make_sheet, layout, case):
+    path = make_sheet(f"{layout}-{case}.xlsx", layout=VARIANTS[layout], **CASES.get(case, {}))
+    assert reader.read_sheet(path) == reader.read(path).sheet
+
+
+@pytest.mark.parametrize("layout", sorted(name for name, v in VARIANTS.items() if not v.total_formula))
+def test_values_need_no_openpyxl(make_sheet, monkeypatch, layout):
+    path = make_sheet(f"{layout}.xlsx", layout=VARIANTS[layout], **CASES["changed"])
+    expected = reader.read(path).sheet
+    no_openpyxl(monkeypatch)
+    assert reader.read_sheet(path) == expected
+
+
+def test_formula_without_cached_value_falls_back_to_openpyxl(make_sheet, monkeypatch):
+    path = make_sheet("formulas.xlsx", layout="formulas")
+    assert reader.preflight(path, scan_formulas=True)
+    sheet = reader.read_sheet(path)
+    assert str(sheet.total.value) == "81" and all(s.score.value is not None for s in sheet.subtotals)
+    asked = no_openpyxl(monkeypatch)
+    with pytest.raises(AssertionError):
+        reader.read_sheet(path)
+    assert asked == [path]
+
+
+def test_formulas_with_cached_values_are_read_by_calamine(make_sheet, monkeypatch):
+    """合计 and 小计 as Excel saves them, formula and cached value: calamine reads the values."""
+    path = make_sheet("formulas.xlsx", layout="formulas")
+    expected = reader.read(path).sheet
+    cells = {s.score.cell: str(s.score.value) for s in expected.subtotals}
+    cache_values(path, {**cells, expected.total.cell: str(expected.total.value)})
+    assert not reader.preflight(path, scan_formulas=True)
+    no_openpyxl(monkeypatch)
+    sheet = reader.read_sheet(path)
+    assert sheet.rows == expected.rows and sheet.total.value == expected.total.value
+    assert [s.score.value for s in sheet.subtotals] == [s.score.value for s in expected.subtotals]
+
+
+@pytest.mark.parametrize("content", [b"", b"a,b\n1,2\n", b"PK\x03\x04truncated"])
+def test_unreadable_files_get_the_same_reason(tmp_path, content):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    fast, full = batch.check_file(path, fast=True), batch.check_file(path)
+    assert fast.status == full.status == "unreadable" and fast.error == full.error
+
+
+def test_workbook_without_table_is_unreadable_on_both_paths(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active["A1"] = "没有评分表"
+    wb.save(tmp_path / "plain.xlsx")
+    fast, full = batch.check_file(tmp_path / "plain.xlsx", fast=True), batch.check_file(tmp_path / "plain.xlsx")
+    assert fast == full and fast.status == "unreadable" and "未找到评分表" in fast.error
+
+
+def test_fast_results_equal_full_results(make_sheet):
+    path = make_sheet("changed.xlsx", **CASES["changed"])
+    assert batch.check_file(path, fast=True) == batch.check_file(path)
+
+
+@pytest.mark.parametrize("code, kind, case", [p for p in test_cases.params() if p.values[1] != "later"])
+def test_every_case_checks_the_same_on_the_fast_path(tmp_path, code, kind, case):
+    """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
+    test_cases.check_case(tmp_path, case)
+    path = tmp_path / "case.xlsx"
+    assert batch.check_file(path, case.get("rubric"), fast=True) == batch.check_file(path, case.get("rubric"))
