@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, annotate, batch, codes, report, rollup, rollup_report, summary
+from . import __version__, annotate, batch, codes, report, summary
 from .model import FileResult, Severity
 from .numbers import fmt as fmt_number
 from .outbox import Outbox
@@ -154,6 +154,7 @@ def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: i
                    rubric: str | None) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
     _check_rubric(rubric)
+    from . import rollup, rollup_report        # pandas: imported only by the command that needs it
     result = rollup.build(rollup.collect(sources, year, rubric, jobs))
     rollup_report.WRITERS["xlsx"](result, out)
     if html:

@@ -8,7 +8,6 @@ exactly the files that were not recorded.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator

@@ -12,8 +12,8 @@ from typing import Iterator
 
 from . import checks, rules
 from .binding import Bound, first_conflict, most_precise
-from .evidence import NARRATIVE, Evidence, FigureSet
-from .model import Figure, Finding, Working
+from .evidence import Evidence, FigureSet
+from .model import Finding, Working
 from .numbers import fmt, fmt_rate
 from .recompute import Recomputation, cited
 from .rubric import Input

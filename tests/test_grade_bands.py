@@ -7,7 +7,7 @@ import pytest
 from perfeval import batch
 from perfeval.checks import band_of
 from perfeval.model import Band
-from perfeval.reader import parse_bands
+from perfeval.layout import parse_bands
 from perfeval.seedbook import Changes, build, variant
 
 from workbooks import edit_workbook
