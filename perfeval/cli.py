@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
 import click
 
 from . import __version__, annotate, batch, codes, report, summary
-from .model import FileResult, Severity
-from .numbers import fmt as fmt_number
+from .model import FileResult
 from .outbox import Outbox
 from .rubric import RubricError, resolve
 
@@ -95,21 +93,6 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
     sys.exit(code)
 
 
-def _log_line(r: FileResult, lang: str) -> str:
-    status = codes.label(f"status.{r.status}", lang)
-    parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
-    if r.status in ("ok", "flagged"):
-        words = ("合计", "等级", "错误", "警告", "提示") if lang == "zh" else ("total", "grade", "errors", "warnings",
-                                                                          "notes")
-        parts += [f"{words[0]} {fmt_number(r.total_entered)}→{fmt_number(r.total_recomputed)}",
-                  f"{words[1]} {r.grade_entered or '—'}/{r.grade_recomputed or '—'}",
-                  f"{words[2]} {r.count(Severity.ERROR)} {words[3]} {r.count(Severity.WARNING)} "
-                  f"{words[4]} {r.count(Severity.INFO)}"]
-    else:
-        parts.append(r.error or "")
-    return "  ".join(parts)
-
-
 @main.command()
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "outbox", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -136,7 +119,7 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
             outputs = [annotate.mirrored_path(p, inbox, outbox) for p in paths]
             for r, fresh in box.process(paths, outputs, jobs, stopped):
                 if fresh:
-                    click.echo(_log_line(r, lang))
+                    click.echo(report.log_line(r, lang))
             if box.changed:
                 box.write_summary()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from dataclasses import asdict
 from decimal import Decimal
 from collections import Counter
@@ -9,7 +10,7 @@ from typing import Iterable, TextIO
 
 from . import codes
 from .model import Figure, FileResult, Finding, Severity, Working
-from .numbers import round_half_up
+from .numbers import fmt as fmt_number, round_half_up
 
 JSON_VERSION = 1
 
@@ -155,3 +156,19 @@ def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh"
         report.add(r)
     report.close()
     return report.tally
+
+
+def log_line(r: FileResult, lang: str) -> str:
+    """One line per file for `watch`: time, file, status, total, grade, counts."""
+    status = codes.label(f"status.{r.status}", lang)
+    parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
+    if r.status in ("ok", "flagged"):
+        words = ("合计", "等级", "错误", "警告", "提示") if lang == "zh" else ("total", "grade", "errors", "warnings",
+                                                                          "notes")
+        parts += [f"{words[0]} {fmt_number(r.total_entered)}→{fmt_number(r.total_recomputed)}",
+                  f"{words[1]} {r.grade_entered or '—'}/{r.grade_recomputed or '—'}",
+                  f"{words[2]} {r.count(Severity.ERROR)} {words[3]} {r.count(Severity.WARNING)} "
+                  f"{words[4]} {r.count(Severity.INFO)}"]
+    else:
+        parts.append(r.error or "")
+    return "  ".join(parts)
