@@ -3,7 +3,8 @@ linked to its annotated copy, and a second sheet with every finding.
 
 Written by xlsxwriter in constant-memory mode from a stream of results: rows go to disk as they
 are written and strings are stored inline, so a summary of thousands of files costs the memory of
-one row.
+one row. Links are HYPERLINK formulas, not hyperlink records, which a writer must keep until the end
+(and Excel allows at most 65,530 per sheet).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .report import number
 from .xlsxout import write_atomically
 
 NAME = "summary.xlsx"
-MAX_LINKS = 65_000          # Excel's limit is 65,530 hyperlinks per sheet; later rows keep plain text
+MAX_LINK = 255              # the longest text a formula's string may hold; a longer target stays unlinked
 
 FILE_COLUMNS = [("col.file", 36), ("col.unit", 20), ("col.project", 28), ("col.rubric", 12),
                 ("col.total_entered", 10), ("col.total_recomputed", 10), ("col.grade_entered", 10),
@@ -50,7 +51,6 @@ class _Table:
         for col, (key, _) in enumerate(columns):
             self.ws.write_string(0, col, label(key, lang), formats["header"])
         self.row = 0
-        self.links = 0
 
     def add(self, values: list[object], fills: dict[int, Severity] = {}, links: dict[int, str] = {}) -> None:
         """One row; text is always written as text (`=HYPERLINK(...)` from an input stays a string)."""
@@ -58,9 +58,10 @@ class _Table:
         for col, value in enumerate(values):
             fmt = self.formats[fills[col]] if col in fills else self.formats["wrap"]
             value = number(value)
-            if col in links and value is not None and self.links < MAX_LINKS:
-                self.links += 1
-                self.ws.write_url(self.row, col, links[col], self.formats["link"], string=str(value))
+            target = links.get(col)
+            if target and value is not None and len(target) <= MAX_LINK and len(str(value)) <= MAX_LINK:
+                self.ws.write_formula(self.row, col, f'=HYPERLINK("{_quoted(target)}","{_quoted(str(value))}")',
+                                      self.formats["link"], str(value))
             elif value is None:
                 self.ws.write_blank(self.row, col, None, fmt)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -95,6 +96,10 @@ def _write(results: Iterable[FileResult], tmp: str, folder: Path, lang: str) -> 
     wb.close()
 
 
+def _quoted(text: str) -> str:
+    return text.replace('"', '""')
+
+
 def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
     read = result.status not in ("unreadable", "skipped")
     values = [result.path, result.project.unit, result.project.name, result.rubric, result.total_entered,
@@ -103,7 +108,7 @@ def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) ->
               label(f"status.{result.status}", lang), copy, result.error or result.output_error]
     worst = Severity.ERROR if result.status == "unreadable" or result.count(Severity.ERROR) else (
         Severity.WARNING if result.status == "flagged" or result.output_error else None)
-    table.add(values, fills={10: worst} if worst else {}, links={11: f"external:{copy}"} if copy else {})
+    table.add(values, fills={10: worst} if worst else {}, links={11: copy} if copy else {})
 
 
 def _finding_rows(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
@@ -114,5 +119,5 @@ def _finding_rows(table: _Table, result: FileResult, copy: str | None, lang: str
                   f.cell or "—", f.entered, f.expected, render(f, lang)]
         links = {}
         if copy and f.cell and f.sheet:
-            links[6] = f"external:{copy}#'{f.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"
+            links[6] = f"{copy}#'{f.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"
         table.add(values, fills={1: f.severity} if f.severity in _FILL else {}, links=links)

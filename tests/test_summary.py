@@ -3,6 +3,7 @@ and every finding of the batch on a second sheet."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -46,9 +47,17 @@ def test_one_row_per_input_with_links_to_the_copies(make_sheet, tmp_path):
     assert (bad["等级（填报）"], bad["等级（复核）"], bad["错误"], bad["警告"]) == ("优", "良", 3, 2)
     assert "不是 Excel 工作簿" in csv["备注"] and csv["复核文件"] is None and csv["错误"] is None
     for r, f in zip(ws.iter_rows(min_row=2, max_row=3), doc["files"]):
-        link = r[11].hyperlink
-        assert (out / link.target).resolve() == Path(f["output"]).resolve() and Path(f["output"]).exists()
+        target, shown = link(r[11])
+        assert (out / target).resolve() == Path(f["output"]).resolve() and Path(f["output"]).exists()
+        assert shown == target
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:M4"
+
+
+def link(cell):
+    """(target, text shown) of a =HYPERLINK("target","text") cell."""
+    m = re.fullmatch(r'=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)', cell.value)
+    assert m, cell.value
+    return m[1].replace('""', '"'), m[2].replace('""', '"')
 
 
 def test_second_sheet_has_every_finding_linked_to_its_cell(make_sheet, tmp_path):
@@ -59,11 +68,15 @@ def test_second_sheet_has_every_finding_linked_to_its_cell(make_sheet, tmp_path)
     ws = openpyxl.load_workbook(out / "summary.xlsx")["复核结果"]
     rows = list(ws.iter_rows(min_row=2))
     expected = [(f["path"], x["code"], x["cell"]) for f in doc["files"] for x in f["findings"]]
-    assert [(r[0].value, r[2].value, r[6].value if r[6].value != "—" else None) for r in rows] == expected
-    for r in rows:
-        if r[6].hyperlink:
-            copy = openpyxl.load_workbook(out / r[6].hyperlink.target)
-            sheet, cell = r[6].hyperlink.location.rsplit("!", 1)
-            assert sheet.strip("'") in copy.sheetnames and cell == r[6].value
+    cells = [link(r[6])[1] if str(r[6].value).startswith("=") else r[6].value for r in rows]
+    assert [(r[0].value, r[2].value, c if c != "—" else None) for r, c in zip(rows, cells)] == expected
+    linked = [r for r in rows if str(r[6].value).startswith("=HYPERLINK")]
+    assert len(linked) == sum(1 for _, _, cell in expected if cell)          # every finding with a cell
+    for r in linked:
+        target, shown = link(r[6])
+        path, location = target.split("#")
+        sheet, cell = location.rsplit("!", 1)
+        copy = openpyxl.load_workbook(out / path)
+        assert sheet.strip("'") in copy.sheetnames and cell == shown
     grade = next(r for r in rows if r[2].value == "grade-mismatch")
     assert (grade[7].value, grade[8].value, grade[1].value) == ("中", "良", "错误")
