@@ -60,14 +60,6 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def rubric_key(choice: str | None) -> str:
     """What the result depends on besides the file: the rubric choice and every rubric's content."""
     digest = hashlib.sha256((choice or "auto").encode())

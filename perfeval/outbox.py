@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 from . import batch, ledger, summary
 from .model import FileResult
+from .reader import sha256_of
 
 DB_NAME = "perfeval.db"
 TEMP_PREFIX = ".perfeval-"
@@ -89,6 +90,6 @@ class Outbox:
 
 def _digest(path: Path) -> str | None:
     try:
-        return ledger.sha256_of(path)
+        return sha256_of(path)
     except OSError:
         return None

@@ -142,11 +142,15 @@ def _locate(path: Path, grids: _Grids) -> Sheet:
     raise Unreadable("未找到评分表：没有一张工作表含“三级指标”“评分”等表头")
 
 
+def sha256_of(path: str | Path) -> str:
+    """The SHA-256 of a file's content: what 汇总 shows and what the ledger knows a file by."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def _original(path: Path, load_warnings: tuple[str, ...]) -> fidelity.Original:
-    with path.open("rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     with zipfile.ZipFile(path) as zf:
-        return fidelity.Original(digest, fidelity.inventory(zf), load_warnings)
+        return fidelity.Original(sha256_of(path), fidelity.inventory(zf), load_warnings)
 
 
 # ---- cell values ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import sqlite3
 
+from perfeval.reader import sha256_of
 from perfeval import batch, ledger
 
 
@@ -10,7 +11,7 @@ def test_result_round_trips_exactly(make_sheet, tmp_path):
     assert any(f.code == "formula-mismatch" and f.working for f in result.findings)
     with ledger.Ledger(tmp_path / "out" / "perfeval.db") as db:
         key = ledger.rubric_key(None)
-        sha = ledger.sha256_of(path)
+        sha = sha256_of(path)
         assert db.done(sha, key) is None
         db.record(sha, key, result)
         assert db.done(sha, key) == result
@@ -24,7 +25,7 @@ def test_unreadable_result_is_recorded(tmp_path):
     bad.write_bytes(b"a,b\n1,2\n")
     result = batch.check_file(bad)
     with ledger.Ledger(tmp_path / "perfeval.db") as db:
-        db.record(ledger.sha256_of(bad), "k", result)
+        db.record(sha256_of(bad), "k", result)
         (back,) = db.results()
     assert back.status == "unreadable" and back.error == result.error
 

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from rollup_projects import build_folder
 
+from perfeval.reader import sha256_of
 from perfeval import batch, ledger, rollup
 from perfeval.cli import main
 from perfeval.seedbook import Changes, build
@@ -183,7 +184,7 @@ def test_one_year_has_no_comparison(folder, tmp_path):
 
 
 def _record(db: ledger.Ledger, path: Path, at: datetime) -> None:
-    db.record(ledger.sha256_of(path), "k", batch.check_file(path), checked_at=at)
+    db.record(sha256_of(path), "k", batch.check_file(path), checked_at=at)
 
 
 def test_ledger_source_gives_the_same_workbook(folder, book, tmp_path):
