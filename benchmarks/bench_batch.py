@@ -21,7 +21,8 @@ from pathlib import Path
 
 import openpyxl
 
-from perfeval.seedbook import LAYOUTS, Changes, build, seed_rows
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from seedbook import LAYOUTS, Changes, build, seed_rows
 
 
 def generate(folder: Path, n: int, seed: int = 2019) -> list[Path]:

@@ -28,9 +28,11 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from perfeval import batch, ledger
+from perfeval.batch import pool
+from perfeval.batch import ledger
 from perfeval.model import Project
-from perfeval.seedbook import Changes, build, seed_rows
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from seedbook import Changes, build, seed_rows
 
 UNITS = ["市审计局", "市教育局", "市卫健委", "市财政局", "市公安局", "市民政局", "市人社局", "市自然资源局",
          "市住建局", "市交通局", "市水务局", "市市场监管局"]
@@ -109,7 +111,7 @@ def read_floor(paths: list[Path]) -> tuple[float, float]:
 
 
 def build_ledger(db_path: Path, paths: list[Path], projects: int) -> None:
-    results = list(batch.run(paths, None, jobs=2, fast=True))
+    results = list(pool.run(paths, None, jobs=2, fast=True))
     now = datetime.now(timezone.utc)
     with ledger.Ledger(db_path) as db:
         for k in range(projects):

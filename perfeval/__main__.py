@@ -1,3 +1,3 @@
-from .cli import main
+from perfeval.cli import main
 
 main()

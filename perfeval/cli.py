@@ -8,10 +8,16 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, annotate, batch, codes, report, summary
-from .model import FileResult
-from .outbox import Outbox
-from .rubric import RubricError, resolve
+from perfeval import __version__
+from perfeval.write import annotate
+from perfeval.files import expand
+from perfeval.batch import pool
+from perfeval import catalogue
+from perfeval.write import formats
+from perfeval.write import summary
+from perfeval.model import FileResult
+from perfeval.batch.outbox import Outbox
+from perfeval.rubric import RubricError, resolve
 
 
 def rubric_option(f):
@@ -19,7 +25,7 @@ def rubric_option(f):
 
 
 def lang_option(f):
-    return click.option("--lang", type=click.Choice(codes.LANGS), default="zh", show_default=True,
+    return click.option("--lang", type=click.Choice(catalogue.LANGS), default="zh", show_default=True,
                         help="输出语言")(f)
 
 
@@ -59,7 +65,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(sorted(report.WRITERS)), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(sorted(formats.WRITERS)), default="text", show_default=True,
               help="报告格式")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="写出带标注的复核文件（<文件名>.checked.xlsx）、summary.xlsx 与 perfeval.db 的文件夹")
@@ -71,9 +77,9 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
           lang: str) -> None:
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     _check_rubric(rubric)
-    files = batch.expand(paths, skip=out)
+    files = expand(paths, skip=out)
     if out is None:
-        tally = report.write(fmt, _progress(batch.run(files, rubric, jobs, lang=lang), len(files)), sys.stdout, lang)
+        tally = formats.write(fmt, _progress(pool.run(files, rubric, jobs, lang=lang), len(files)), sys.stdout, lang)
         sys.exit(tally.exit_code)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -82,7 +88,7 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
         raise click.UsageError(str(exc)) from None
     with Outbox(out, rubric, lang, force) as box:
         results = (result for result, _ in box.process(files, outputs, jobs))
-        tally = report.write(fmt, _progress(results, len(files)), sys.stdout, lang)
+        tally = formats.write(fmt, _progress(results, len(files)), sys.stdout, lang)
         code = tally.exit_code
         if box.changed or not (out / summary.NAME).exists():
             try:
@@ -109,7 +115,7 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
 def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: float, jobs: int, force: bool,
           rubric: str | None, lang: str) -> None:
     """监视 INBOX 文件夹：新放入或修改的评分表自动复核，结果写入 --out 文件夹。INBOX 不会被写入。"""
-    from . import watch as watching
+    from perfeval.batch import watch as watching
     _check_rubric(rubric)
     inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
     if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
@@ -119,7 +125,7 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
             outputs = [annotate.mirrored_path(p, inbox, outbox) for p in paths]
             for r, fresh in box.process(paths, outputs, jobs, stopped):
                 if fresh:
-                    click.echo(report.log_line(r, lang))
+                    click.echo(formats.log_line(r, lang))
             if box.changed:
                 box.write_summary()
 
@@ -137,11 +143,11 @@ def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: i
                    rubric: str | None) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
     _check_rubric(rubric)
-    from . import rollup, rollup_report        # pandas: imported only by the command that needs it
-    result = rollup.build(rollup.collect(sources, year, rubric, jobs))
-    rollup_report.WRITERS["xlsx"](result, out)
+    from perfeval.rollup import tables, writers     # pandas: imported only by the command that needs it
+    result = tables.build(tables.collect(sources, year, rubric, jobs))
+    writers.WRITERS["xlsx"](result, out)
     if html:
-        rollup_report.WRITERS["html"](result, html)
+        writers.WRITERS["html"](result, html)
     c = result.counts
     click.echo(f"汇总 {c['projects']} 个项目（年度：{'、'.join(map(str, result.years)) or '未注明'}），"
                f"无法读取 {c['unreadable']} 个文件，重复 {c['duplicates']} 个未计入 → {', '.join(filter(None, [out, html]))}")
@@ -151,5 +157,5 @@ def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: i
 @lang_option
 def rules(lang: str) -> None:
     """列出所有核对代码、严重程度与说明。"""
-    for code in codes.CATALOGUE.values():
+    for code in catalogue.CATALOGUE.values():
         click.echo(f"{code.code:22} {code.severity.value:8} {code.title[lang]}")

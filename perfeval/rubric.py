@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .model import Band
-from .numbers import normalize_text
+from perfeval.model import Band
+from perfeval.numbers import normalize_text
 
 KINDS = {"levels", "discretionary", "rate", "tiers", "floor_rate", "deduct_per_step",
          "not_exceed", "satisfaction", "items"}

@@ -1,6 +1,12 @@
+"""Shared fixtures; tests/support (workbook builders, the seed sheet) goes on sys.path."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "support"))
+
 import pytest
 
-from perfeval.seedbook import Changes, build, consistent_overall
+from seedbook import Changes, build, consistent_overall
 
 # the seed with its two flaws mended (a reason for 绩效指标明确性, 总体评价's date in line): no warning
 CLEAN = {"reasons": {"绩效指标明确性": "指标未细化"}, "narrative": {"总体评价": consistent_overall()}}

@@ -26,8 +26,10 @@ from openpyxl.workbook.defined_name import DefinedName
 
 import xlsx_parts
 from conftest import CLEAN
-from perfeval import __version__, annotate, fidelity
-from perfeval.codes import label
+from perfeval import __version__
+from perfeval.write import annotate
+from perfeval.read import fidelity
+from perfeval.catalogue import label
 from perfeval.cli import main
 
 RED, AMBER = "00FFC7CE", "00FFEB9C"

@@ -31,8 +31,9 @@ from pathlib import Path
 
 import pytest
 
-from perfeval import batch, codes
-from perfeval.seedbook import LAYOUTS, Changes, build, variant
+from perfeval import pipeline
+from perfeval import catalogue
+from seedbook import LAYOUTS, Changes, build, variant
 
 from workbooks import edit_workbook
 
@@ -96,7 +97,7 @@ def check_case(tmp_path: Path, case: dict):
     path = build(tmp_path / "case.xlsx", changes_of(case), layout=layout_of(case))
     if case.get("cells") or case.get("rename"):
         edit_workbook(path, case.get("cells"), case.get("rename"))
-    result = batch.check_file(path, case.get("rubric"))
+    result = pipeline.check_file(path, case.get("rubric"))
     assert result.status in ("ok", "flagged"), result.error
     return result
 
@@ -124,8 +125,8 @@ def test_case(tmp_path, code, kind, case):
     if kind == "fire":
         assert found, f"{code} not reported; got:\n{describe(result.findings)}"
         for f in found:
-            assert f.severity == codes.severity_of(code)
-            assert codes.render(f, "zh") and codes.render(f, "en")
+            assert f.severity == catalogue.severity_of(code)
+            assert catalogue.render(f, "zh") and catalogue.render(f, "en")
         unmatched = list(found)
         for want in case["expect"]:
             hit = next((f for f in unmatched if matches(f, want)), None)
@@ -146,8 +147,8 @@ def test_every_code_has_cases_that_fire_and_that_pass():
     by_code = {t["code"]: t for t in tables().values()}
     for stem, table in tables().items():
         assert stem == table["code"], f"{stem}.toml holds cases of {table['code']}"
-        assert table["code"] in codes.CATALOGUE
-    for code in codes.CATALOGUE:
+        assert table["code"] in catalogue.CATALOGUE
+    for code in catalogue.CATALOGUE:
         if code in LATER:
             assert code not in by_code, f"{code} is marked for later but has cases"
             continue
@@ -159,4 +160,4 @@ def test_every_code_has_cases_that_fire_and_that_pass():
 
 def test_every_code_of_the_catalogue_has_a_case_table():
     assert not LATER
-    assert set(tables()) == set(codes.CATALOGUE)
+    assert set(tables()) == set(catalogue.CATALOGUE)

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from perfeval import codes
-from perfeval.seedbook import consistent_overall
+from perfeval import catalogue
+from seedbook import consistent_overall
 from perfeval.cli import main
 
 from conftest import CLEAN
@@ -87,8 +87,8 @@ def test_json_document_shape(make_sheet):
     assert f["total"] == {"entered": 81, "recomputed": 80.86}
     for finding in f["findings"]:
         assert set(finding) >= {"code", "severity", "sheet", "cell", "indicator", "entered", "expected", "message"}
-        assert finding["code"] in codes.CATALOGUE
-        assert finding["severity"] == codes.severity_of(finding["code"]).value
+        assert finding["code"] in catalogue.CATALOGUE
+        assert finding["severity"] == catalogue.severity_of(finding["code"]).value
         assert finding["sheet"] == "评分表"
         assert finding["cell"] is None or re.fullmatch(r"[A-Z]{1,3}\d+", finding["cell"])
         for key in ("entered", "expected"):
@@ -206,8 +206,8 @@ def test_rules_lists_every_code():
     result = run("rules")
     assert result.exit_code == 0
     lines = result.output.strip().split("\n")
-    assert len(lines) == len(codes.CATALOGUE)
-    for line, code in zip(lines, codes.CATALOGUE.values()):
+    assert len(lines) == len(catalogue.CATALOGUE)
+    for line, code in zip(lines, catalogue.CATALOGUE.values()):
         name, severity, title = line.split(None, 2)
         assert (name, severity, title) == (code.code, code.severity.value, code.title["zh"])
     english = run("rules", "--lang", "en").output

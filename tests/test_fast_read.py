@@ -9,7 +9,8 @@ import test_cases
 from test_reader_layouts import VARIANTS
 from workbooks import cache_values
 
-from perfeval import batch, reader
+from perfeval import pipeline
+from perfeval.read import workbook
 
 CASES = {
     "changed": dict(scores={"预算执行率": 1.95, "立项依据充分性": 2}, reasons={"完成及时性": "延期\n两个月"},
@@ -25,7 +26,7 @@ def no_openpyxl(monkeypatch) -> list[Path]:
     def refuse(path, data_only=False):
         asked.append(path)
         raise AssertionError("the fast path loaded the workbook with openpyxl")
-    monkeypatch.setattr(reader, "open_workbook", refuse)
+    monkeypatch.setattr(workbook, "open_workbook", refuse)
     return asked
 
 
@@ -33,37 +34,37 @@ def no_openpyxl(monkeypatch) -> list[Path]:
 @pytest.mark.parametrize("case", ["seed", *CASES])
 def test_same_sheet_as_openpyxl(make_sheet, layout, case):
     path = make_sheet(f"{layout}-{case}.xlsx", layout=VARIANTS[layout], **CASES.get(case, {}))
-    assert reader.read_sheet(path) == reader.read(path).sheet
+    assert workbook.read_sheet(path) == workbook.read(path).sheet
 
 
 @pytest.mark.parametrize("layout", sorted(name for name, v in VARIANTS.items() if not v.total_formula))
 def test_values_need_no_openpyxl(make_sheet, monkeypatch, layout):
     path = make_sheet(f"{layout}.xlsx", layout=VARIANTS[layout], **CASES["changed"])
-    expected = reader.read(path).sheet
+    expected = workbook.read(path).sheet
     no_openpyxl(monkeypatch)
-    assert reader.read_sheet(path) == expected
+    assert workbook.read_sheet(path) == expected
 
 
 def test_formula_without_cached_value_falls_back_to_openpyxl(make_sheet, monkeypatch):
     path = make_sheet("formulas.xlsx", layout="formulas")
-    assert reader.preflight(path, scan_formulas=True)
-    sheet = reader.read_sheet(path)
+    assert workbook.preflight(path, scan_formulas=True)
+    sheet = workbook.read_sheet(path)
     assert str(sheet.total.value) == "81" and all(s.score.value is not None for s in sheet.subtotals)
     asked = no_openpyxl(monkeypatch)
     with pytest.raises(AssertionError):
-        reader.read_sheet(path)
+        workbook.read_sheet(path)
     assert asked == [path]
 
 
 def test_formulas_with_cached_values_are_read_by_calamine(make_sheet, monkeypatch):
     """合计 and 小计 as Excel saves them, formula and cached value: calamine reads the values."""
     path = make_sheet("formulas.xlsx", layout="formulas")
-    expected = reader.read(path).sheet
+    expected = workbook.read(path).sheet
     cells = {s.score.cell: str(s.score.value) for s in expected.subtotals}
     cache_values(path, {**cells, expected.total.cell: str(expected.total.value)})
-    assert not reader.preflight(path, scan_formulas=True)
+    assert not workbook.preflight(path, scan_formulas=True)
     no_openpyxl(monkeypatch)
-    sheet = reader.read_sheet(path)
+    sheet = workbook.read_sheet(path)
     assert sheet.rows == expected.rows and sheet.total.value == expected.total.value
     assert [s.score.value for s in sheet.subtotals] == [s.score.value for s in expected.subtotals]
 
@@ -72,7 +73,7 @@ def test_formulas_with_cached_values_are_read_by_calamine(make_sheet, monkeypatc
 def test_unreadable_files_get_the_same_reason(tmp_path, content):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
-    fast, full = batch.check_file(path, fast=True), batch.check_file(path)
+    fast, full = pipeline.check_file(path, fast=True), pipeline.check_file(path)
     assert fast.status == full.status == "unreadable" and fast.error == full.error
 
 
@@ -81,13 +82,13 @@ def test_workbook_without_table_is_unreadable_on_both_paths(tmp_path):
     wb = Workbook()
     wb.active["A1"] = "没有评分表"
     wb.save(tmp_path / "plain.xlsx")
-    fast, full = batch.check_file(tmp_path / "plain.xlsx", fast=True), batch.check_file(tmp_path / "plain.xlsx")
+    fast, full = pipeline.check_file(tmp_path / "plain.xlsx", fast=True), pipeline.check_file(tmp_path / "plain.xlsx")
     assert fast == full and fast.status == "unreadable" and "未找到评分表" in fast.error
 
 
 def test_fast_results_equal_full_results(make_sheet):
     path = make_sheet("changed.xlsx", **CASES["changed"])
-    assert batch.check_file(path, fast=True) == batch.check_file(path)
+    assert pipeline.check_file(path, fast=True) == pipeline.check_file(path)
 
 
 @pytest.mark.parametrize("code, kind, case", [p for p in test_cases.params() if p.values[1] != "later"])
@@ -95,4 +96,4 @@ def test_every_case_checks_the_same_on_the_fast_path(tmp_path, code, kind, case)
     """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
     test_cases.check_case(tmp_path, case)
     path = tmp_path / "case.xlsx"
-    assert batch.check_file(path, case.get("rubric"), fast=True) == batch.check_file(path, case.get("rubric"))
+    assert pipeline.check_file(path, case.get("rubric"), fast=True) == pipeline.check_file(path, case.get("rubric"))

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval import batch, formulas
-from perfeval.reader import read
+from perfeval import pipeline
+from perfeval.read import formulas
+from perfeval.read.workbook import read
 
 from workbooks import cache_values, edit_workbook
 
@@ -54,7 +55,7 @@ def test_uncached_sums_are_evaluated_in_the_sheet(make_sheet):
 def test_cross_sheet_formula_score(make_sheet):
     path = make_sheet(basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)])
     edit_workbook(path, {"G16": "=ROUND(基础数据!B2/基础数据!B3*2,2)", "G52": "=ROUND(SUM(G6:G51),0)"})
-    result = batch.check_file(path)
+    result = pipeline.check_file(path)
     assert {i.name: i.entered for i in result.indicators}["预算执行率"] == Decimal("1.86")
     assert result.total_entered == 81
     assert not [f for f in result.findings if f.severity.value == "error"]
@@ -70,6 +71,6 @@ def test_unsupported_formula_falls_back_to_its_cached_value(make_sheet):
 
 def test_circular_reference_does_not_hang_or_crash(make_sheet):
     path = edit_workbook(make_sheet(), {"G52": "=G52+1"})
-    result = batch.check_file(path)
+    result = pipeline.check_file(path)
     assert result.status in ("ok", "flagged")
     assert any(f.code in ("total-missing", "total-mismatch") for f in result.findings)

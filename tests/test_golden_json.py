@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from perfeval.cli import main
 from test_cases import CASES, tables, changes_of, layout_of
-from perfeval.seedbook import build
+from seedbook import build
 from workbooks import edit_workbook
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from perfeval import batch
-from perfeval.seedbook import Changes, build
+from perfeval import pipeline
+from seedbook import Changes, build
 
 from workbooks import digest
 
@@ -117,7 +117,7 @@ def test_unreadable_with_one_line_chinese_reason(tmp_path, seed, kind, monkeypat
     path = HOSTILE[kind](tmp_path, seed)
     before = digest(path)
     monkeypatch.chdir(tmp_path)             # a short path, so no detail is cut before its line break
-    result = batch.check_file(path.name)
+    result = pipeline.check_file(path.name)
     assert result.status == "unreadable"
     assert result.error and "\n" not in result.error and "\r" not in result.error
     assert CHINESE.search(result.error), result.error
@@ -127,7 +127,7 @@ def test_unreadable_with_one_line_chinese_reason(tmp_path, seed, kind, monkeypat
 
 
 def test_reasons_say_what_is_wrong(tmp_path, seed):
-    reason = {kind: batch.check_file(make(tmp_path, seed)).error for kind, make in HOSTILE.items()}
+    reason = {kind: pipeline.check_file(make(tmp_path, seed)).error for kind, make in HOSTILE.items()}
     assert "加密" in reason["encrypted"]
     assert "空" in reason["empty"]
     assert "损坏" in reason["truncated"] or "不完整" in reason["truncated"]

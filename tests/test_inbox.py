@@ -1,7 +1,7 @@
 import os
 import time
 
-from perfeval.inbox import Inbox, candidates
+from perfeval.batch.inbox import Inbox, candidates
 
 
 def _age(path, seconds):

@@ -1,13 +1,14 @@
 import sqlite3
 
-from perfeval.reader import sha256_of
-from perfeval import batch, ledger
+from perfeval.read.workbook import sha256_of
+from perfeval import pipeline
+from perfeval.batch import ledger
 
 
 def test_result_round_trips_exactly(make_sheet, tmp_path):
     path = make_sheet("seed.xlsx", basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)],
                       scores={"预算执行率": 1.95})
-    result = batch.check_file(path)
+    result = pipeline.check_file(path)
     assert any(f.code == "formula-mismatch" and f.working for f in result.findings)
     with ledger.Ledger(tmp_path / "out" / "perfeval.db") as db:
         key = ledger.rubric_key(None)
@@ -23,7 +24,7 @@ def test_result_round_trips_exactly(make_sheet, tmp_path):
 def test_unreadable_result_is_recorded(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"a,b\n1,2\n")
-    result = batch.check_file(bad)
+    result = pipeline.check_file(bad)
     with ledger.Ledger(tmp_path / "perfeval.db") as db:
         db.record(sha256_of(bad), "k", result)
         (back,) = db.results()

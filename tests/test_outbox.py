@@ -9,7 +9,7 @@ import time
 
 from click.testing import CliRunner
 
-from perfeval import ledger
+from perfeval.batch import ledger
 from perfeval.cli import main
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from perfeval import batch
-from perfeval.reader import read
-from perfeval.seedbook import LAYOUTS, SEED, Changes, build, variant
+from perfeval import pipeline
+from perfeval.read.workbook import read
+from seedbook import LAYOUTS, SEED, Changes, build, variant
 
 from workbooks import edit_workbook
 
@@ -32,12 +32,12 @@ def reading(result):
 
 @pytest.fixture(scope="module")
 def seed_result(tmp_path_factory):
-    return batch.check_file(build(tmp_path_factory.mktemp("seed") / "seed.xlsx", Changes()))
+    return pipeline.check_file(build(tmp_path_factory.mktemp("seed") / "seed.xlsx", Changes()))
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_layout_reads_like_the_seed(tmp_path, seed_result, name):
-    result = batch.check_file(build(tmp_path / f"{name}.xlsx", Changes(), layout=VARIANTS[name]))
+    result = pipeline.check_file(build(tmp_path / f"{name}.xlsx", Changes(), layout=VARIANTS[name]))
     assert result.status == "flagged", result.error
     assert result.rubric == "egov-2019"
     assert reading(result) == reading(seed_result)
@@ -101,7 +101,7 @@ def test_table_on_a_second_sheet(tmp_path):
     cover["B5"] = "一级指标"
     wb.create_sheet("说明", 1)["A1"] = "评分说明"
     wb.save(path)
-    result = batch.check_file(path)
+    result = pipeline.check_file(path)
     assert result.sheet == "评分表"
     assert result.total_recomputed == Decimal("80.86")
     assert len(result.indicators) == 30
@@ -159,7 +159,7 @@ def test_header_rows_repeated_per_page_are_skipped(tmp_path):
 def test_header_synonyms(tmp_path):
     path = edit_workbook(build(tmp_path / "x.xlsx", Changes()),
                          rename={"评分": "得分", "权重(%)": "分值", "扣分理由": "扣分原因", "评分标准": "评分细则"})
-    result = batch.check_file(path)
+    result = pipeline.check_file(path)
     assert result.total_recomputed == Decimal("80.86") and len(result.indicators) == 30
     assert {(f.code, f.cell) for f in result.findings if f.severity.value == "warning"} == {
         ("reason-missing", "H9"), ("narrative-mismatch", "B55")}
@@ -178,7 +178,7 @@ def test_numbered_rows_in_a_first_column(tmp_path):
             ws.cell(r, 1).value = n
     wb.save(path)
     assert n == 30
-    result = batch.check_file(path)
+    result = pipeline.check_file(path)
     assert len(result.indicators) == 30 and result.total_entered == 81
     assert {(f.code, f.cell) for f in result.findings if f.severity.value != "info"} == {
         ("reason-missing", "I9"), ("narrative-mismatch", "C55")}
@@ -186,10 +186,10 @@ def test_numbered_rows_in_a_first_column(tmp_path):
 
 @pytest.mark.parametrize("style", ["{i}.{name}", "（{i}）{name}", "{i}、{name}", "{name}（{w}分）"])
 def test_numbered_indicator_names_match_the_rubric(tmp_path, seed_result, style):
-    from perfeval.seedbook import seed_rows
+    from seedbook import seed_rows
     names = {row["name"]: style.format(i=i, name=row["name"], w=row["weight"])
              for i, row in enumerate(seed_rows(), start=1)}
-    result = batch.check_file(edit_workbook(build(tmp_path / "x.xlsx", Changes()), rename=names))
+    result = pipeline.check_file(edit_workbook(build(tmp_path / "x.xlsx", Changes()), rename=names))
     assert result.rubric == "egov-2019"
     assert reading(result) == reading(seed_result)
     assert sorted((f.code, f.indicator) for f in result.findings) == \

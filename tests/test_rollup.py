@@ -13,10 +13,12 @@ import pytest
 from click.testing import CliRunner
 from rollup_projects import build_folder
 
-from perfeval.reader import sha256_of
-from perfeval import batch, ledger, rollup
+from perfeval.read.workbook import sha256_of
+from perfeval import pipeline
+from perfeval.batch import ledger
+from perfeval.rollup import tables as rollup_tables
 from perfeval.cli import main
-from perfeval.seedbook import Changes, build
+from seedbook import Changes, build
 
 SHEETS = ["项目总表", "等级分布", "指标失分", "单位汇总", "问题清单", "年度对比"]
 
@@ -184,7 +186,7 @@ def test_one_year_has_no_comparison(folder, tmp_path):
 
 
 def _record(db: ledger.Ledger, path: Path, at: datetime) -> None:
-    db.record(sha256_of(path), "k", batch.check_file(path), checked_at=at)
+    db.record(sha256_of(path), "k", pipeline.check_file(path), checked_at=at)
 
 
 def test_ledger_source_gives_the_same_workbook(folder, book, tmp_path):
@@ -219,7 +221,7 @@ def test_old_ledger_migrates_and_rolls_up(make_sheet, tmp_path):
         assert old.title is None and old.indicators[0].reason is None and old.indicators[0].recomputed == D(2)
         _record(db, path, datetime.now(timezone.utc))
         new = next(r for r in db.results() if r.path == str(path))
-        assert new.title == "绩效评价评分表" and new == batch.check_file(path)
+        assert new.title == "绩效评价评分表" and new == pipeline.check_file(path)
     run_rollup(str(db_path), "--out", str(tmp_path / "r.xlsx"), "--year", "2021")
     (rows,) = tables(openpyxl.load_workbook(tmp_path / "r.xlsx")["项目总表"])
     assert {r["项目名称"]: r["年度"] for r in rows} == {"旧项目": 2021, "中山市金审工程二期项目": 2021}
@@ -228,7 +230,7 @@ def test_old_ledger_migrates_and_rolls_up(make_sheet, tmp_path):
 def test_year_from_title_or_default(make_sheet):
     titled = make_sheet("a.xlsx", title="2018-2019年度电子政务信息化专项资金绩效评价评分意见表")
     untitled = make_sheet("b.xlsx", title="绩效评价评分意见表")
-    files = rollup.collect([titled, untitled], default_year=2022).files
+    files = rollup_tables.collect([titled, untitled], default_year=2022).files
     assert {Path(p).name: y for p, y in zip(files["path"], files["year"])} == {"a.xlsx": 2019, "b.xlsx": 2022}
 
 
@@ -237,14 +239,14 @@ def test_year_from_title_or_default(make_sheet):
     ("２０１８－２０１９年度评分表", 2019), ("2018年-2019年绩效评价", 2019), ("2018 至 2019 年度", 2019),
     ("绩效评价评分表", None), (None, None)])
 def test_year_of(title, year):
-    assert rollup.year_of(title) == year
+    assert rollup_tables.year_of(title) == year
 
 
 def test_near_duplicate_reasons_are_one():
     reasons = ["项目延期5个月。", "项目 延期 8 个月！", "项目延期3个月完成。", "未提供进度计划", "未提供进度计划。",
                "无故障率等数据说明。", "   "]
-    assert rollup.group_reasons(reasons) == [("项目延期5个月。", 3), ("未提供进度计划", 2), ("无故障率等数据说明。", 1)]
-    assert rollup.group_reasons([]) == []
+    assert rollup_tables.group_reasons(reasons) == [("项目延期5个月。", 3), ("未提供进度计划", 2), ("无故障率等数据说明。", 1)]
+    assert rollup_tables.group_reasons([]) == []
 
 
 def test_text_from_inputs_stays_text(tmp_path):
@@ -269,6 +271,6 @@ def test_nothing_readable_still_gives_a_report(tmp_path):
     assert wb.sheetnames == SHEETS[:-1]
     ((row,),) = tables(wb["项目总表"])
     assert row["状态"] == "无法读取" and row["备注"] == "文件为空（0 字节）"
-    assert [(r["等级"], r["填报"], r["重算"]) for r in tables(wb["等级分布"])[0]] == [(g, 0, 0) for g in rollup.GRADES]
+    assert [(r["等级"], r["填报"], r["重算"]) for r in tables(wb["等级分布"])[0]] == [(g, 0, 0) for g in rollup_tables.GRADES]
     assert tables(wb["指标失分"]) == [[]] and not wb["指标失分"]._charts
     assert "无法读取 <b id=\"count-unreadable\">1</b>" in (tmp_path / "r.html").read_text(encoding="utf-8")

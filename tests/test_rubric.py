@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfeval import batch, rubric
+from perfeval import rubric
+from perfeval import pipeline
 from perfeval.cli import main
-from perfeval.seedbook import Changes, build, variant
+from seedbook import Changes, build, variant
 
 from workbooks import edit_workbook
 
@@ -79,13 +80,13 @@ def test_broken_rubric_on_the_command_line(tmp_path, make_sheet, case):
 
 def test_broken_rubric_in_check_file_is_unreadable_not_a_crash(tmp_path, make_sheet):
     path = broken(tmp_path, *CASES["unknown_kind"][:2])
-    result = batch.check_file(make_sheet(), str(path))
+    result = pipeline.check_file(make_sheet(), str(path))
     assert result.status == "unreadable" and "预算执行率" in result.error
 
 
 def test_rubric_from_a_file_with_its_own_id(tmp_path, make_sheet):
     path = broken(tmp_path, 'id = "egov-2019"', 'id = "egov-2019-local"')
-    result = batch.check_file(make_sheet(), str(path))
+    result = pipeline.check_file(make_sheet(), str(path))
     assert result.rubric == "egov-2019-local" and result.total_recomputed == Decimal("80.86")
 
 

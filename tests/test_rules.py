@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval import batch, report
-from perfeval.reader import read
-from perfeval.seedbook import Changes, build
+from perfeval import pipeline
+from perfeval.write import formats
+from perfeval.read.workbook import read
+from seedbook import Changes, build
 
 HEADER_BUDGET = "表头 预算金额 H2"
 
@@ -118,7 +119,7 @@ def _evaluate(tmp_path, name, figures, score, others):
     scores = {**others, name: score}
     path = build(tmp_path / "rule.xlsx", Changes(scores=scores, basic_data=list(figures),
                                                   reasons={n: "见说明" for n in scores}))
-    result, rc = batch.evaluate(read(path))
+    result, rc = pipeline.evaluate(read(path))
     return result, rc
 
 
@@ -156,7 +157,7 @@ def test_rule_mismatch_carries_its_working(tmp_path, case):
         else:                                   # 预算金额 (or 计划成本 by default) from the header
             assert source.startswith(HEADER_BUDGET)
     # the finding as users see it: message and JSON working
-    doc = report.finding_dict(f, "zh")
+    doc = formats.finding_dict(f, "zh")
     assert f.working.formula in doc["message"]
     assert {x["source"] for x in doc["working"]["figures"]} == set(sources.values())
 
@@ -178,6 +179,6 @@ def test_basic_data_wins_over_the_header(tmp_path):
 def test_json_figures_keep_their_exact_value(tmp_path):
     result, _ = _evaluate(tmp_path, "预算执行率", [("实际支出资金", 413.905), ("实际到位资金", 444.205)], 1.95, {})
     (f,) = [f for f in result.findings if f.code == "formula-mismatch"]
-    figures = report.finding_dict(f, "zh")["working"]["figures"]
+    figures = formats.finding_dict(f, "zh")["working"]["figures"]
     assert [(x["name"], x["value"], x["source"]) for x in figures] == [
         ("实际支出资金", 413.905, "基础数据!B2"), ("实际到位资金", 444.205, "基础数据!B3")]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from perfeval import batch
+from perfeval import pipeline
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
 
@@ -34,13 +34,13 @@ PLANTED = {
 
 @pytest.mark.parametrize("name", sorted(PLANTED))
 def test_sample_findings(name):
-    result = batch.check_file(SAMPLES / name)
+    result = pipeline.check_file(SAMPLES / name)
     assert result.rubric == "egov-2019"
     found = {(f.code, f.cell, f.indicator) for f in result.findings if f.code != "inputs-missing"}
     assert found == PLANTED[name]
 
 
 def test_seed_sample_has_no_error():
-    result = batch.check_file(SAMPLES / "01_金审工程二期_原表.xlsx")
+    result = pipeline.check_file(SAMPLES / "01_金审工程二期_原表.xlsx")
     assert result.total_recomputed == Decimal("80.86") and result.grade_recomputed == "良"
     assert not [f for f in result.findings if f.severity.value == "error"]

@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfeval import batch, codes, recompute, rubric
+from perfeval import rubric
+from perfeval import pipeline
+from perfeval import catalogue
+from perfeval.score import recompute
 from perfeval.cli import main
-from perfeval.reader import read
-from perfeval.seedbook import SEED, Changes
+from perfeval.read.workbook import read
+from seedbook import SEED, Changes
 
 NARRATIVE = dict(SEED["narrative"])["总体评价"]
 H16 = "项目中标合同金额444.205万元, 实际已支付413.905万元, 资金执行率支付率93.18%。"
@@ -26,7 +29,7 @@ TEXT_CODES = {"stated-rate-mismatch", "narrative-mismatch", "figure-conflict", "
 
 
 def findings(make_sheet, **changes):
-    return batch.check_file(make_sheet(**changes)).findings
+    return pipeline.check_file(make_sheet(**changes)).findings
 
 
 def at(found, code):
@@ -57,7 +60,7 @@ def test_seed_findings(make_sheet):
     text = [(f.code, f.cell, f.indicator) for f in found if f.code in TEXT_CODES]
     assert text == [("narrative-mismatch", "B55", None), ("input-substituted", "G16", "预算执行率")]
     (date,) = [f for f in found if f.code == "narrative-mismatch"]
-    message = codes.render(date)
+    message = catalogue.render(date)
     assert "2015年6月15日完工" in message and "实际于2016年9月完成" in message and "H33" in message
 
 
@@ -93,7 +96,7 @@ def test_planted(make_sheet, name, changes, code, where):
 
 def test_narrative_81_over_79_names_total_and_grade(make_sheet):
     found = findings(make_sheet, scores={"其他经济社会效益": 1}, total=79, grade="中")
-    messages = [codes.render(f) for f in found if f.code == "narrative-mismatch"]
+    messages = [catalogue.render(f) for f in found if f.code == "narrative-mismatch"]
     assert any("81分" in m and "合计为 79（G52）" in m for m in messages)
     assert any("等级为良" in m and "为 中" in m for m in messages)
 
@@ -133,7 +136,7 @@ def test_case(make_sheet, code, kind, case):
         for want in case["expect"]:
             assert any(_matches(f, want) for f in found), (want, found)
         assert len(found) == case.get("count", len(found))
-        assert all(codes.render(f, "zh") and codes.render(f, "en") for f in found)
+        assert all(catalogue.render(f, "zh") and catalogue.render(f, "en") for f in found)
     else:
         places = case.get("at")
         assert not [f for f in found if places is None or any(_matches(f, w) for w in places)], found
@@ -185,7 +188,7 @@ def test_no_formula_mismatch_from_text(make_sheet, name, changes):
 def test_ambiguous_own_figures_leave_the_indicator_unrecomputed(make_sheet):
     found = findings(make_sheet, reasons={"成本节约率": "项目预算总额为460万元，中标合同金额为400万元，合同金额为444.2万元。"})
     (f,) = [f for f in found if f.code == "inputs-missing" and f.indicator == "成本节约率"]
-    assert "文字中有两个不同的数" in codes.render(f)
+    assert "文字中有两个不同的数" in catalogue.render(f)
     assert not [f for f in found if f.severity.value == "error"]
 
 

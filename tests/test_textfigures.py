@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from perfeval import rubric
-from perfeval.binding import bind, months_between
-from perfeval.textfigures import Day, cn_number, extract
+from perfeval.text.binding import bind, months_between
+from perfeval.text.figures import Day, cn_number, extract
 
 RUBRIC = rubric.builtin()[0]
 

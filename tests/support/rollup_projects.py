@@ -21,8 +21,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from perfeval import seedbook
-from perfeval.seedbook import Changes
+import seedbook
+from seedbook import Changes
 
 T2019 = "2018-2019年度电子政务信息化专项资金绩效评价评分意见表"
 T2020 = "2019-2020年度电子政务信息化专项资金绩效评价评分意见表"

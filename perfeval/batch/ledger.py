@@ -15,9 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from . import __version__
-from .model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
-from .rubric import templates_dir
+from perfeval import __version__
+from perfeval.model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
+from perfeval.rubric import templates_dir
 
 MIGRATIONS: list[str] = [
     # 1: checks, their indicators and findings

@@ -5,11 +5,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Callable, Iterator
 
-from . import rules
-from .codes import severity_of
-from .model import Band, Finding, Score
-from .numbers import normalize_text, round_half_up
-from .recompute import Placed, Recomputation
+from perfeval.score import rules
+from perfeval.catalogue import severity_of
+from perfeval.model import Band, Finding, Score
+from perfeval.numbers import normalize_text, round_half_up
+from perfeval.score.recompute import Placed, Recomputation
 
 DEFAULT_TOLERANCE = Decimal("0.005")
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .binding import Bound, bind, first_conflict, months_between, most_precise
-from .model import Figure, IndicatorRow, Sheet
-from .numbers import fmt, parse_figure
-from .rubric import Indicator, Rubric
-from .textfigures import TIME_KINDS, Passage, extract, package_label
+from perfeval.text.binding import Bound, bind, first_conflict, months_between, most_precise
+from perfeval.model import Figure, IndicatorRow, Sheet
+from perfeval.numbers import fmt, parse_figure
+from perfeval.rubric import Indicator, Rubric
+from perfeval.text.figures import TIME_KINDS, Passage, extract, package_label
 
 NARRATIVE = "总体评价"
 TEXT_LABELS = ("扣分理由", "存在问题", NARRATIVE)

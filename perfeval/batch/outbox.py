@@ -12,9 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import batch, ledger, summary
-from .model import FileResult
-from .reader import sha256_of
+from perfeval.files import is_skipped_name
+from perfeval.batch import pool
+from perfeval.batch import ledger
+from perfeval.write import summary
+from perfeval.model import FileResult
+from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
 TEMP_PREFIX = ".perfeval-"
@@ -54,7 +57,7 @@ class Outbox:
         known: dict[int, FileResult] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
-            digest = None if batch.is_skipped_name(path) else _digest(path)
+            digest = None if is_skipped_name(path) else _digest(path)
             digests.append(digest)
             stored = self.ledger.done(digest, self.key) if digest and not self.force else None
             if stored is not None and stored.status in ("ok", "flagged") and not (
@@ -63,7 +66,7 @@ class Outbox:
             if stored is not None:
                 known[i] = stored
         todo = [i for i in range(len(paths)) if i not in known]
-        fresh = batch.run([paths[i] for i in todo], self.rubric_choice, jobs, [outputs[i] for i in todo],
+        fresh = pool.run([paths[i] for i in todo], self.rubric_choice, jobs, [outputs[i] for i in todo],
                           self.lang, stopped)
         for i, path in enumerate(paths):
             if i in known:

@@ -19,9 +19,10 @@ from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from . import fidelity, formulas
-from .layout import find_header, read_table
-from .model import Sheet
+from perfeval.read import fidelity
+from perfeval.read import formulas
+from perfeval.read.layout import find_header, read_table
+from perfeval.model import Sheet
 
 
 class Unreadable(Exception):

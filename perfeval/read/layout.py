@@ -6,7 +6,7 @@ Layouts met in the field: the table starts anywhere below title rows; header wor
 rows; level-1/level-2 cells are merged, repeated on every row, or left blank below the first; level
 weights are written `决策 (20)`, `决策（20分）` or not at all; the header repeats on every printed page;
 scores are numbers or text (`3分`, `３`). Nothing here opens a file: cells come through a grid object
-(reader.Grids) that reader.py builds.
+(workbook.Grids) that workbook.py builds.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from typing import Protocol
 
 from openpyxl.utils.cell import get_column_letter
 
-from .model import Band, IndicatorRow, Project, Score, Sheet, Subtotal, Text
-from .numbers import normalize_text, parse_number
+from perfeval.model import Band, IndicatorRow, Project, Score, Sheet, Subtotal, Text
+from perfeval.numbers import normalize_text, parse_number
 
 
 class Grids(Protocol):

@@ -15,9 +15,9 @@ import jinja2
 import pandas as pd
 import xlsxwriter
 
-from .numbers import fmt, fmt_rate
-from .rollup import Rollup
-from .rubric import templates_dir
+from perfeval.numbers import fmt, fmt_rate
+from perfeval.rollup.tables import Rollup
+from perfeval.rubric import templates_dir
 
 PERCENT = {"平均失分率"}
 REASONS = "常见扣分理由"

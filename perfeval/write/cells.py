@@ -14,8 +14,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .model import Severity
-from .report import number
+from perfeval.model import Severity
+from perfeval.write.formats import number
 
 FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),      # red
          Severity.WARNING: PatternFill("solid", fgColor="FFEB9C")}    # amber

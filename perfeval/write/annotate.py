@@ -18,12 +18,13 @@ from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__, fidelity
-from .codes import CATALOGUE, label, render, severity_label, show
-from .model import FileResult, Finding, IndicatorResult, Severity
-from .reader import Opened
-from .recompute import Recomputation
-from .xlsxout import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
+from perfeval import __version__
+from perfeval.read import fidelity
+from perfeval.catalogue import CATALOGUE, label, render, severity_label, show
+from perfeval.model import FileResult, Finding, IndicatorResult, Severity
+from perfeval.read.workbook import Opened
+from perfeval.score.recompute import Recomputation
+from perfeval.write.cells import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
                       save_atomically, table)
 
 TITLE = Font(bold=True, size=14)

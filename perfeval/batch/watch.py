@@ -16,7 +16,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .inbox import Inbox
+from perfeval.batch.inbox import Inbox
 
 
 class _Wake(FileSystemEventHandler):

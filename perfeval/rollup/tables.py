@@ -23,10 +23,12 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import batch, codes
-from .ledger import Ledger
-from .model import FileResult, Severity
-from .numbers import from_float, normalize_text, round_half_up
+from perfeval.files import expand
+from perfeval.batch import pool
+from perfeval import catalogue
+from perfeval.batch.ledger import Ledger
+from perfeval.model import FileResult, Severity
+from perfeval.numbers import from_float, normalize_text, round_half_up
 
 GRADES = ("优", "良", "中", "低", "差")
 NO_GRADE = "未评定"
@@ -86,8 +88,8 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
         if source.is_file() and source.suffix.lower() == ".db":
             parts.append(from_ledger(source, default_year))
         else:
-            files += batch.expand([source])
-    results = batch.run(files, rubric, jobs, fast=True)
+            files += expand([source])
+    results = pool.run(files, rubric, jobs, fast=True)
     parts.append(from_results([(r, Path(r.path).stat().st_mtime) for r in results], default_year))
     offset, out = 0, []
     for part in parts:                                  # keys unique across the parts
@@ -105,7 +107,7 @@ def from_results(results: list[tuple[FileResult, float]], default_year: int | No
                       p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
                       r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO)))
         scores += [(key, x.level1, x.level2, x.name, x.weight, x.recomputed, x.reason) for x in r.indicators]
-        findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, codes.render(f, "zh"))
+        findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                      for f in r.findings if f.severity in LEVEL]
     return _frames(files, scores, findings)
 
@@ -121,7 +123,7 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
               *(_decimal(c[k]) for k in ("budget", "total_entered", "total_recomputed")),
               c["grade_entered"], c["grade_recomputed"],
               *rows.counts.get(c["id"], (0, 0, 0))) for c in checks]
-    findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, codes.render(f, "zh"))
+    findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
     scores = pd.DataFrame(rows.indicators, columns=SCORES)

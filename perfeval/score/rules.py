@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
-from .model import Figure, Working
-from .numbers import fmt, fmt_rate
-from .rubric import Indicator
+from perfeval.model import Figure, Working
+from perfeval.numbers import fmt, fmt_rate
+from perfeval.rubric import Indicator
 
 
 @dataclass(frozen=True)

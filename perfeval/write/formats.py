@@ -8,9 +8,9 @@ from decimal import Decimal
 from collections import Counter
 from typing import Iterable, TextIO
 
-from . import codes
-from .model import Figure, FileResult, Finding, Severity, Working
-from .numbers import fmt as fmt_number, round_half_up
+from perfeval import catalogue
+from perfeval.model import Figure, FileResult, Finding, Severity, Working
+from perfeval.numbers import fmt as fmt_number, round_half_up
 
 JSON_VERSION = 1
 
@@ -44,7 +44,7 @@ def figure_dict(f: Figure) -> dict:
 def finding_dict(f: Finding, lang: str) -> dict:
     return {"code": f.code, "severity": f.severity.value, "sheet": f.sheet, "cell": f.cell,
             "indicator": f.indicator, "entered": number(f.entered), "expected": number(f.expected),
-            "message": codes.render(f, lang), "working": working_dict(f.working)}
+            "message": catalogue.render(f, lang), "working": working_dict(f.working)}
 
 
 def file_dict(r: FileResult, lang: str) -> dict:
@@ -64,7 +64,7 @@ def file_dict(r: FileResult, lang: str) -> dict:
 def text_line(r: FileResult, f: Finding, lang: str) -> str:
     where = f"{r.path}:{f.cell}" if f.cell else r.path
     indicator = f" {f.indicator}:" if f.indicator else ":"
-    return f"{where} [{f.severity.value}] {f.code}{indicator} {codes.render(f, lang)}"
+    return f"{where} [{f.severity.value}] {f.code}{indicator} {catalogue.render(f, lang)}"
 
 
 def text_lines(r: FileResult, lang: str) -> list[str]:
@@ -160,7 +160,7 @@ def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh"
 
 def log_line(r: FileResult, lang: str) -> str:
     """One line per file for `watch`: time, file, status, total, grade, counts."""
-    status = codes.label(f"status.{r.status}", lang)
+    status = catalogue.label(f"status.{r.status}", lang)
     parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
     if r.status in ("ok", "flagged"):
         words = ("合计", "等级", "错误", "警告", "提示") if lang == "zh" else ("total", "grade", "errors", "warnings",

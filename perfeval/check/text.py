@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
-from . import checks, rules
-from .binding import Bound, first_conflict, most_precise
-from .evidence import Evidence, FigureSet
-from .model import Finding, Working
-from .numbers import fmt, fmt_rate
-from .recompute import Recomputation, cited
-from .rubric import Input
-from .textfigures import TIME_KINDS, package_label
+from perfeval.check import table as table_checks
+from perfeval.score import rules
+from perfeval.text.binding import Bound, first_conflict, most_precise
+from perfeval.score.evidence import Evidence, FigureSet
+from perfeval.model import Finding, Working
+from perfeval.numbers import fmt, fmt_rate
+from perfeval.score.recompute import Recomputation, cited
+from perfeval.rubric import Input
+from perfeval.text.figures import TIME_KINDS, package_label
 
 
 def _show(value: Decimal, inp: Input) -> str:
@@ -119,7 +120,7 @@ def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: s
     names = lambda option: next(iter(option.values()))
     own = names(_options(inp)[0])
     other = names(v.other_basis.option)
-    return checks.finding(rc, "rate-basis", cell, indicator, entered=_plain(_stated(b), inp),
+    return table_checks.finding(rc, "rate-basis", cell, indicator, entered=_plain(_stated(b), inp),
                           stated=b.figure.text, input=inp.name,
                           wanted="、".join(n for n in own if n not in other),
                           used="、".join(n for n in other if n not in own),
@@ -136,7 +137,7 @@ def check_stated(rc: Recomputation) -> Iterator[Finding]:
         if inp.check is None:
             continue
         cell, indicator = b.passage.cell, at.get(b.passage.cell)
-        finding = _arithmetic(rc, b, inp, cell, indicator, lambda v: checks.finding(
+        finding = _arithmetic(rc, b, inp, cell, indicator, lambda v: table_checks.finding(
             rc, "stated-rate-mismatch", cell, indicator, entered=_plain(_stated(b), inp),
             expected=_plain(v.computed.measured.value, inp), working=v.computed.working, quote=b.clause,
             formula=v.computed.formula, should=_should(b, inp, v.computed)))
@@ -165,7 +166,7 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
 def _mismatch(rc: Recomputation, b: Bound, what: str, expected: object, should: str, where: str,
               working=None) -> Finding:
     inp = rc.rubric.inputs[b.input]
-    return checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=_plain(_stated(b), inp),
+    return table_checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=_plain(_stated(b), inp),
                           expected=_plain(expected, inp), working=working, quote=_quote(b), what=what,
                           should=should, where=where)
 
@@ -176,17 +177,17 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
     sheet = rc.sheet
     if inp.unit == "score":
         total = sheet.total.value if sheet.total and sheet.total.value is not None else None
-        added = checks.scored_sum(rc)
+        added = table_checks.scored_sum(rc)
         if any(v is not None and low <= v <= high for v in (total, added)):
             return None
         shown = total if total is not None else added
         return _mismatch(rc, b, "合计", shown, fmt(shown), sheet.total.cell if sheet.total else "各项评分之和")
     if inp.unit == "grade":
-        bands = checks.bands(rc)
+        bands = table_checks.bands(rc)
         entered = sheet.grade.value.strip() if sheet.grade and sheet.grade.value.strip() else None
-        grade = checks.entered_grade(entered, bands) if entered else None
+        grade = table_checks.entered_grade(entered, bands) if entered else None
         if grade is None and sheet.total and sheet.total.value is not None:
-            grade = checks.band_of(sheet.total.value, bands)
+            grade = table_checks.band_of(sheet.total.value, bands)
         if grade is None or grade[:1] == b.figure.value[:1]:      # 良 and 良好 are one grade
             return None
         return _mismatch(rc, b, "评价等级", grade, grade, sheet.grade.cell if entered else "合计所在档次")
@@ -226,7 +227,7 @@ def check_conflicts(rc: Recomputation) -> Iterator[Finding]:
             shown, where = first.figure.text, f"{first.passage.where}“{first.clause}”"
         else:
             shown, where = _show(first.value, rc.rubric.inputs[c.input]), first.source
-        yield checks.finding(rc, "figure-conflict", c.second.passage.cell, at.get(c.second.passage.cell),
+        yield table_checks.finding(rc, "figure-conflict", c.second.passage.cell, at.get(c.second.passage.cell),
                               input=c.input, first=shown, first_where=where, second=c.second.figure.text,
                               second_where=f"{c.second.passage.where}“{c.second.clause}”")
 
@@ -238,7 +239,7 @@ def check_substitutes(rc: Recomputation) -> Iterator[Finding]:
         if r is None or r.expected is None:
             continue
         for wanted, figure in dict(r.substituted).items():
-            yield checks.finding(rc, "input-substituted", p.row.score.cell, p.name, working=r.working,
+            yield table_checks.finding(rc, "input-substituted", p.row.score.cell, p.name, working=r.working,
                                   wanted=wanted, used=figure.name, value=fmt(figure.value, 4),
                                   where=figure.source)
 

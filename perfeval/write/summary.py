@@ -14,10 +14,10 @@ from typing import Iterable
 
 import xlsxwriter
 
-from .codes import label, render, severity_label
-from .model import FileResult, Severity
-from .report import number
-from .xlsxout import write_atomically
+from perfeval.catalogue import label, render, severity_label
+from perfeval.model import FileResult, Severity
+from perfeval.write.formats import number
+from perfeval.write.cells import write_atomically
 
 NAME = "summary.xlsx"
 MAX_LINK = 255              # the longest text a formula's string may hold; a longer target stays unlinked

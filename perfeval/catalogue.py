@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Finding, Severity
-from .numbers import fmt
+from perfeval.model import Finding, Severity
+from perfeval.numbers import fmt
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from .model import Figure
-from .rubric import Input
-from .textfigures import Day, Passage, TextFigure, PACKAGE, normalize
+from perfeval.model import Figure
+from perfeval.rubric import Input
+from perfeval.text.figures import Day, Passage, TextFigure, PACKAGE, normalize
 
 
 def _words(*words: str) -> str:

@@ -8,10 +8,11 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from . import evidence, rules
-from .numbers import fmt
-from .model import Figure, IndicatorRow, Recomputed, Sheet, Working
-from .rubric import Indicator, Rubric
+from perfeval.score import evidence
+from perfeval.score import rules
+from perfeval.numbers import fmt
+from perfeval.model import Figure, IndicatorRow, Recomputed, Sheet, Working
+from perfeval.rubric import Indicator, Rubric
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Callable
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from .numbers import parse_number
+from perfeval.numbers import parse_number
 
 # resolver(sheet_or_None, "B3") -> value of that cell (a Decimal, a string, or None for blank)
 Resolver = Callable[[str | None, str], object]

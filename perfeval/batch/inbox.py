@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import EXTENSIONS, is_skipped_name
+from perfeval.files import EXTENSIONS, is_skipped_name
 
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
 
