@@ -19,7 +19,7 @@ LAYERS = [
     {"write"},
     {"batch"},
     {"rollup"},
-    {"cli", "__main__"},
+    {"cli", "__main__", "config", "options"},
 ]
 MAX_MODULE_LINES = 360
 MAX_FUNCTION_LINES = 65

@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -80,9 +80,11 @@ def year_of(title: str | None) -> int | None:
 
 
 def collect(sources: Iterable[str | Path], default_year: int | None = None, rubric: str | None = None,
-            jobs: int = 1) -> Frames:
+            jobs: int = 1, progress: Callable[[Iterator[FileResult], int], Iterator[FileResult]] | None = None
+            ) -> Frames:
     """Every source as Frames: a ledger (`*.db`) as recorded; folders and files checked on the fast read
-    path. default_year stands for sheets whose title names no year."""
+    path. default_year stands for sheets whose title names no year; `progress(results, n)` wraps the
+    results of the files checked (the command's progress bar)."""
     parts, files = [], []
     for source in map(Path, sources):
         if source.is_file() and source.suffix.lower() == ".db":
@@ -90,6 +92,8 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
         else:
             files += expand([source])
     results = pool.run(files, rubric, jobs, fast=True)
+    if progress is not None:
+        results = progress(results, len(files))
     parts.append(from_results([(r, Path(r.path).stat().st_mtime) for r in results], default_year))
     offset, out = 0, []
     for part in parts:                                  # keys unique across the parts
