@@ -145,3 +145,21 @@ def explain(code: str, lang: str) -> None:
         hint = f"，是否是：{'、'.join(close)}" if close else ""
         raise click.UsageError(f"没有核对代码 {code}{hint}（perfeval rules 列出所有代码）")
     click.echo(catalogue.explain(code, lang))
+
+
+@main.command()
+@click.argument("rubric_choice", metavar="RUBRIC")
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的空白评分表（.xlsx）")
+def template(rubric_choice: str, target: Path) -> None:
+    """写出评分规则 RUBRIC（ID 如 egov-2019，或 .toml 文件）的空白评分表：评分单元格带数据验证，
+    小计与合计为公式，另有列出公式指标所需数据的“基础数据”工作表，表头与指标不可改动。"""
+    from perfeval.write import template as blank
+    try:
+        rubric = resolve(rubric_choice)
+    except RubricError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        click.echo(blank.write(rubric, target))
+    except OSError as exc:
+        raise click.UsageError(f"{target}: {exc}") from None
