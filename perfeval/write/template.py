@@ -40,7 +40,7 @@ def row_height(texts_and_widths: list[tuple[str, float]], line: float = 15.0, le
     """The height (points) a row needs so wrapped text in each (text, column width) pair shows whole."""
     lines = 1
     for text, width in texts_and_widths:
-        chars = max(1.0, width * 0.95)
+        chars = max(1.0, width * 1.2)        # a column width unit holds about 1.2 half-width characters at 10 pt
         lines = max(lines, sum(max(1, math.ceil(text_width(part) / chars)) for part in str(text).split("\n")))
     return max(least, lines * line + 4)
 
