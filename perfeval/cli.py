@@ -82,7 +82,7 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
 @main.command()
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @options.configured(lambda values: values["inbox"])
-@click.option("--out", "outbox", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "outbox", cls=options.Needed, type=click.Path(file_okay=False, path_type=Path),
               help="写出复核文件、summary.xlsx 与 perfeval.db 的文件夹")
 @options.stack(options.once, options.poll, options.settle, options.jobs, options.force, options.rubric,
                options.lang, options.select, options.ignore, options.severity)
@@ -109,7 +109,7 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
 @main.command("rollup")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
 @options.configured(lambda values: values["sources"][0])
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
+@click.option("--out", cls=options.Needed, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
 @click.option("--html", type=click.Path(dir_okay=False), help="同时写出的离线 HTML 报告")
 @click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
 @options.stack(options.jobs, options.rubric)

@@ -14,6 +14,14 @@ from perfeval.write import formats
 from perfeval.write.selection import Selection, SelectionError, parse_severity, split
 
 
+class Needed(click.Option):
+    """A required option that the config file may give: checked once the config file is read."""
+
+    def __init__(self, *decls, **attrs):
+        attrs["help"] = attrs.get("help", "") + "（必填，可写在设置文件中）"
+        super().__init__(*decls, **attrs)
+
+
 def _option(*decls, **attrs) -> Callable:
     return lambda f: click.option(*decls, **attrs)(f)
 
@@ -66,6 +74,9 @@ def configured(start: Callable[[dict], object]) -> Callable:
             explicit = values.pop("config_file", None)
             first = start(values)
             values = config.fill(ctx, values, Path(first) if first else None, explicit)
+            for param in ctx.command.params:
+                if isinstance(param, Needed) and values.get(param.name) is None:
+                    raise click.MissingParameter(ctx=ctx, param=param)
             if "select" in values:
                 values["selection"] = selection(values.pop("select"), values.pop("ignore"), values.pop("severity"))
             if "verbose" in values:

@@ -149,3 +149,14 @@ def test_explain_every_code_in_both_languages():
 def test_explain_an_unknown_code_suggests_close_ones():
     result = run("explain", "reason-mising")
     assert result.exit_code == 2 and "reason-missing" in result.output
+
+
+def test_a_required_option_may_come_from_the_config_file(make_sheet, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    result = run("watch", str(inbox), "--once")
+    assert result.exit_code == 2 and "--out" in result.output
+    (tmp_path / "perfeval.toml").write_text('out = "outbox"\nsettle = 0\n', encoding="utf-8")
+    result = run("watch", str(inbox), "--once")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "outbox" / "perfeval.db").exists()

@@ -274,3 +274,16 @@ def test_nothing_readable_still_gives_a_report(tmp_path):
     assert [(r["等级"], r["填报"], r["重算"]) for r in tables(wb["等级分布"])[0]] == [(g, 0, 0) for g in rollup_tables.GRADES]
     assert tables(wb["指标失分"]) == [[]] and not wb["指标失分"]._charts
     assert "无法读取 <b id=\"count-unreadable\">1</b>" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_the_files_checked_go_through_the_progress_bar(make_sheet):
+    """The roll-up hands its stream of results to the same progress bar as check."""
+    paths = [make_sheet("a.xlsx"), make_sheet("b.xlsx")]
+    seen = []
+
+    def progress(results, total):
+        for r in results:
+            seen.append((Path(r.path).name, total))
+            yield r
+    files = rollup_tables.collect(paths, progress=progress).files
+    assert seen == [("a.xlsx", 2), ("b.xlsx", 2)] and len(files) == 2
