@@ -23,6 +23,8 @@ def _rows(db):
     con = sqlite3.connect(db)
     try:
         return con.execute("SELECT path, status FROM checks").fetchall()
+    except sqlite3.OperationalError:            # the ledger is there but its schema not yet written
+        return []
     finally:
         con.close()
 

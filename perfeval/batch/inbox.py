@@ -14,6 +14,7 @@ from pathlib import Path
 
 from perfeval.files import walk
 
+
 def zip_opens(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:

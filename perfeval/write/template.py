@@ -21,7 +21,7 @@ import xlsxwriter
 
 from perfeval.numbers import fmt
 from perfeval.rubric import Indicator, Rubric, templates_dir
-from perfeval.write.cells import write_atomically
+from perfeval.files import write_atomically
 
 WIDTHS = [10, 12, 16, 8, 36, 44, 8, 36]         # 一级 二级 三级 权重 指标说明 评分标准 评分 扣分理由
 SCORE, REASON = 6, 7
