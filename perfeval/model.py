@@ -77,7 +77,7 @@ class Band:
     """One grade band: its grade word, its lower bound (inclusive) and the words that mean it (优秀 for 优)."""
     grade: str
     min: Decimal
-    aliases: tuple[str, ...] = field(default=(), compare=False)
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
