@@ -16,8 +16,9 @@ from perfeval.model import Band, Bands
 from perfeval.rollup import tables as rollup_tables
 from perfeval.rubric import RubricError
 from seedbook import Changes, build
+from paths import TEST_RUBRICS
 
-NATIONAL = str(Path(__file__).parent / "rubrics" / "national-4.toml")
+NATIONAL = str(TEST_RUBRICS / "national-4.toml")
 # scores of the seed that bring its 80.86 down to 65, and to 59 (each with a reason)
 AT_65 = {"系统功能合理性": 0, "其他经济社会效益": 0, "可持续发展": 0, "社会公众或服务对象满意度": 1.14}
 AT_59 = {**AT_65, "资金使 用合规性": 0}
