@@ -51,7 +51,7 @@ def file_dict(r: FileResult, lang: str) -> dict:
     project = asdict(r.project)
     project.pop("budget_cell", None)
     project["budget"] = number(project["budget"])
-    return {
+    out = {
         "path": r.path, "status": r.status, "error": r.error, "sheet": r.sheet, "rubric": r.rubric,
         "project": project,
         "total": {"entered": number(r.total_entered), "recomputed": number(r.total_recomputed)},
@@ -59,6 +59,9 @@ def file_dict(r: FileResult, lang: str) -> dict:
         "output": r.output,
         "findings": [finding_dict(f, lang) for f in r.findings],
     }
+    if r.output_notes:              # only when the annotated copy has something to say about itself
+        out["output_notes"] = list(r.output_notes)
+    return out
 
 
 def text_line(r: FileResult, f: Finding, lang: str) -> str:
@@ -75,6 +78,7 @@ def text_lines(r: FileResult, lang: str) -> list[str]:
     lines = [text_line(r, f, lang) for f in r.findings]
     if r.output_error:
         lines.append(f"{r.path}: {r.output_error}")
+    lines += [f"{r.path}: {note}" for note in r.output_notes]
     return lines
 
 
