@@ -33,29 +33,31 @@ def unselect(root) -> None:
 
 def restyle(root, marks: dict[str, str], styled) -> None:
     """Give each marked cell {A1: mark} the style `styled(old_index, mark)`."""
-    cells = _cells(root)
+    if not marks:
+        return
+    cells = _cells(root, set(marks))
     for ref, mark in marks.items():
-        cell = cells.get(ref) if ref in cells else _add_cell(root, ref)
+        cell = cells[ref] if ref in cells else _add_cell(root, ref)
         cell.set("s", str(styled(int(cell.get("s") or 0), mark)))
 
 
-def _cells(root) -> dict[str, etree._Element]:
-    """A1 -> <c> for every cell element (rows and cells without r numbered as Excel would)."""
+def _cells(root, wanted: set[str]) -> dict[str, etree._Element]:
+    """A1 -> <c> for the wanted cells that have an element (rows and cells without r numbered as Excel
+    would)."""
     out = {}
     data = root.find(q("sheetData"))
     row_no = 0
     for row in data if data is not None else ():
         row_no = int(row.get("r") or row_no + 1)
-        col_no = 0
+        last = None
         for c in row.iter(q("c")):
             ref = c.get("r")
-            if ref:
-                col_no = coordinate_to_tuple(ref)[1]
-            else:
-                col_no += 1
-                ref = _ref(row_no, col_no)
+            if ref is None:                 # numbered after the cell before it
+                ref = _ref(row_no, coordinate_to_tuple(last)[1] + 1 if last else 1)
                 c.set("r", ref)
-            out[ref] = c
+            last = ref
+            if ref in wanted:
+                out[ref] = c
     return out
 
 

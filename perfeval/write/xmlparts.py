@@ -5,6 +5,7 @@ part it re-serializes (the standard library's ElementTree would drop unused decl
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -45,9 +46,12 @@ def serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean(value: str) -> str:
-    """The text without the characters XML 1.0 forbids (control characters)."""
-    return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
+    """The text without the characters XML 1.0 forbids (control characters, lone surrogates)."""
+    return _ILLEGAL.sub("", value)
 
 
 def text(value: str) -> str:
