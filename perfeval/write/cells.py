@@ -1,17 +1,14 @@
 """What every sheet perfeval adds to a workbook shares: a neutral description of its cells (value and
-style role), table headers, links, print setup; and the one atomic writer for every output.
+style role), table headers, links, print setup.
 
 A Grid is only a description: the package editor (package.py) turns it into worksheet XML, with
 strings written inline, so a string is always text - `=HYPERLINK(...)` from an input stays a string.
+Every output is written through files.write_atomically.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import Callable
 
 from openpyxl.utils.cell import get_column_letter, quote_sheetname
 
@@ -26,8 +23,6 @@ TITLE = "title"
 LINK = "link"
 WRAP = "wrap"
 LEFT = "left"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 @dataclass
@@ -101,19 +96,3 @@ def link(ws: Grid, row: int, col: int, sheet: str, coordinate: str) -> None:
     """A hyperlink from a cell to a cell of this workbook."""
     ws.links[f"{get_column_letter(col)}{row}"] = location(sheet, coordinate)
     ws.cell(row, col).font = LINK
-
-
-def write_atomically(path: Path, write: Callable[[str], None]) -> None:
-    """`write(name)` a hidden temporary file beside `path`, then os.replace it into place (with the
-    permissions a plainly created file would get, not mkstemp's 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".perfeval-", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

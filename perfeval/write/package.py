@@ -25,16 +25,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from perfeval.write import comments, marks, sheetxml, zipcopy
-from perfeval.write.cells import Grid, write_atomically
+from perfeval.write import comments, marks, sheetxml, workbookxml, zipcopy
+from perfeval.files import write_atomically
+from perfeval.write.cells import Grid
 from perfeval.write.styles import Styles
 from perfeval.write.xmlparts import (MAIN, REL, STRICT, THREADED, TYPE, ContentTypes, Rels, free_name, parse,
                                      q, rels_name, serialize)
 from openpyxl.utils.cell import coordinate_to_tuple, quote_sheetname
 
-_SHEET_KINDS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
-_WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
-                   "functionGroups", "externalReferences", "definedNames")
 
 
 class Refused(Exception):
@@ -270,41 +268,12 @@ class Package:
             where = quote_sheetname(grid.title)
             if grid.print_titles:
                 top, bottom = grid.print_titles.split(":")
-                self._define("_xlnm.Print_Titles", first + i, f"{where}!${top}:${bottom}")
+                workbookxml.define(self.wb, "_xlnm.Print_Titles", first + i, f"{where}!${top}:${bottom}")
             if grid.autofilter:
                 start, end = grid.autofilter.split(":")
-                self._define("_xlnm._FilterDatabase", first + i, f"{where}!{_absolute(start)}:{_absolute(end)}",
-                             hidden=True)
-        views = self.wb.find(q("bookViews"))
-        if views is None:
-            views = self._wb_child("bookViews")
-        view = views.find(q("workbookView"))
-        if view is None:
-            view = etree.SubElement(views, q("workbookView"))
-        view.set("activeTab", str(first + edits.active))
-
-    def _define(self, name: str, sheet_index: int, text: str, hidden: bool = False) -> None:
-        names = self.wb.find(q("definedNames"))
-        if names is None:
-            names = self._wb_child("definedNames")
-        el = etree.SubElement(names, q("definedName"), name=name, localSheetId=str(sheet_index))
-        if hidden:
-            el.set("hidden", "1")
-        el.text = text
-
-    def _wb_child(self, tag: str) -> etree._Element:
-        """A new child of <workbook> at its place in the schema's order."""
-        element = etree.Element(q(tag))
-        before = _WORKBOOK_ORDER[:_WORKBOOK_ORDER.index(tag)]
-        last = None
-        for child in self.wb:
-            if isinstance(child.tag, str) and etree.QName(child).localname in before:
-                last = child
-        if last is None:
-            self.wb.insert(0, element)
-        else:
-            last.addnext(element)
-        return element
+                workbookxml.define(self.wb, "_xlnm._FilterDatabase", first + i,
+                                   f"{where}!{workbookxml.absolute(start)}:{workbookxml.absolute(end)}", hidden=True)
+        workbookxml.open_on(self.wb, first + edits.active)
 
     def _put_styles(self, styles: Styles) -> None:
         if self.styles_part is None:
@@ -324,7 +293,7 @@ class Package:
         xml = self.read("docProps/app.xml")
         if xml is None:
             return
-        updated = app_titles(xml, titles)
+        updated = workbookxml.app_titles(xml, titles)
         if updated is not None:
             self.changed[self.names["docprops/app.xml"]] = updated
 
@@ -345,39 +314,6 @@ class Package:
             for name, data in self.added.items():
                 writer.add(name, data)
             writer.close()
-
-
-def _absolute(ref: str) -> str:
-    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-    return f"${m[1]}${m[2]}" if m else ref
-
-
-_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-
-
-def app_titles(xml: bytes, titles: list[str]) -> bytes | None:
-    """docProps/app.xml with our sheets' titles after the worksheets' in TitlesOfParts and the count of
-    worksheets in HeadingPairs raised; None when it has no such lists (Excel does not need them)."""
-    try:
-        root = parse(xml)
-    except etree.XMLSyntaxError:
-        return None
-    ns = etree.QName(root).namespace
-    pairs = root.find(f"{{{ns}}}HeadingPairs/{{{_VT}}}vector")
-    parts = root.find(f"{{{ns}}}TitlesOfParts/{{{_VT}}}vector")
-    if pairs is None or parts is None or len(pairs) < 2:
-        return None
-    count = pairs[1].find(f"{{{_VT}}}i4")
-    if count is None or not (count.text or "").strip().isdigit():
-        return None
-    n = int(count.text)
-    for i, title in enumerate(titles):
-        variant = etree.Element(f"{{{_VT}}}lpstr")
-        variant.text = title
-        parts.insert(n + i, variant)
-    count.text = str(n + len(titles))
-    parts.set("size", str(len(parts)))
-    return serialize(root)
 
 
 __all__ = ["Edits", "Note", "Package", "Refused", "MAIN"]
