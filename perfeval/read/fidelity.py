@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
 
+# what the package editor cannot carry into a copy: the copy is not what was signed
+DROPPED = ("signature",)
 _XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 _ANCHORS = {f"{_XDR}{a}" for a in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor")}
 _SHAPES = {f"{_XDR}{s}" for s in ("sp", "cxnSp", "grpSp")}
@@ -53,15 +55,17 @@ class Original:
     warnings: tuple[str, ...] = ()
 
 
-def inventory(zf: zipfile.ZipFile) -> dict[str, int]:
-    """Count the features of a workbook package (input or output alike)."""
+def inventory(zf: zipfile.ZipFile, features: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Count the features of a workbook package (input or output alike): all of them, or `features`."""
     names = zf.namelist()
     counts: Counter[str] = Counter()
     for feature, pattern in _PARTS.items():
-        counts[feature] = sum(1 for n in names if re.fullmatch(pattern, n))
+        if features is None or feature in features:
+            counts[feature] = sum(1 for n in names if re.fullmatch(pattern, n))
     for feature, (pattern, element) in _ELEMENTS.items():
-        counts[feature] = sum(len(re.findall(element, zf.read(n))) for n in names if re.fullmatch(pattern, n))
-    for name in names:
+        if features is None or feature in features:
+            counts[feature] = sum(len(re.findall(element, zf.read(n))) for n in names if re.fullmatch(pattern, n))
+    for name in names if features is None or {"shape", "image", "other_drawing"} & set(features) else ():
         if re.fullmatch(r"xl/drawings/drawing\d+\.xml", name):
             counts.update(_drawing(zf.read(name)))
     return {k: v for k, v in counts.items() if v}
@@ -89,8 +93,6 @@ def _drawing(xml: bytes) -> Counter[str]:
     return counts
 
 
-# what the package editor cannot carry into a copy: the copy is not what was signed
-DROPPED = ("signature",)
 
 
 def losses(original: Original) -> list[tuple[str, int]]:

@@ -151,7 +151,7 @@ def sha256_of(path: str | Path) -> str:
 
 def _original(path: Path, load_warnings: tuple[str, ...]) -> fidelity.Original:
     with zipfile.ZipFile(path) as zf:
-        return fidelity.Original(sha256_of(path), fidelity.inventory(zf), load_warnings)
+        return fidelity.Original(sha256_of(path), fidelity.inventory(zf, fidelity.DROPPED), load_warnings)
 
 
 # ---- cell values ---------------------------------------------------------------------------------

@@ -194,14 +194,14 @@ class Package:
                 xml = self.read(sheet.part)
                 unselected = marks.unselect_bytes(xml) if xml else None
                 if unselected is not None:
-                    self.changed[sheet.part] = unselected
+                    self._put(sheet.part, unselected)
         self._add_sheets(edits, styles)
         if styles.changed:
             self._put_styles(styles)
         if any(n.startswith("_xmlsignatures/") for n in self.names):
             self._drop_signature()
         self._update_app([g.title for g in edits.sheets])
-        self.changed[self.wb_part] = serialize(self.wb)
+        self._put(self.wb_part, serialize(self.wb))
         self._put(rels_name(self.wb_part), self.wb_rels.xml())
         self.changed["[Content_Types].xml"] = self.types.xml()
         write_atomically(path, self._write)
@@ -220,7 +220,7 @@ class Package:
         if notes:
             self._comment(part, tree, notes, edits)
         marks.unselect(tree)
-        self.changed[part] = serialize(tree)
+        self._put(part, serialize(tree))
 
     def _comment(self, part: str, tree, notes: dict[str, str], edits: Edits) -> None:
         rels = self._rels_of(part)
@@ -295,7 +295,7 @@ class Package:
             return
         updated = workbookxml.app_titles(xml, titles)
         if updated is not None:
-            self.changed[self.names["docprops/app.xml"]] = updated
+            self._put("docProps/app.xml", updated)
 
     def _write(self, tmp: str) -> None:
         with open(tmp, "wb") as out:
