@@ -11,6 +11,6 @@ cp "$work/out/02_评分错误示例.checked.xlsx" "$work/sample.xlsx"
 soffice --headless --convert-to \
   'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}' \
   --outdir "$work" "$work/sample.xlsx" > /dev/null
-# page 1 is 汇总, page 3 the scoring sheet; crop the sheet to its first rows
-pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/sample.pdf" docs/annotated-summary
-pdftoppm -png -r 80 -f 3 -l 3 -x 0 -y 0 -W 1400 -H 640 -singlefile "$work/sample.pdf" docs/annotated-sheet
+# page 1 is the scoring sheet, page 2 汇总 (our sheets follow the original's); crop the sheet to its first rows
+pdftoppm -png -r 80 -f 2 -l 2 -singlefile "$work/sample.pdf" docs/annotated-summary
+pdftoppm -png -r 80 -f 1 -l 1 -x 0 -y 0 -W 1400 -H 640 -singlefile "$work/sample.pdf" docs/annotated-sheet

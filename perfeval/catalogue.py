@@ -214,7 +214,31 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
     "sum.no_losses": ("无：原文件内容全部保留", "none: everything of the original was kept"),
     "sum.lost_n": ("原文件中的 {n} 个{what}未能保留", "{n} {what} of the original could not be kept"),
     "sum.lost": ("原文件中的{what}未能保留", "the original's {what} could not be kept"),
-    "sum.reader_note": ("读取时的提示（openpyxl）：{text}", "note from openpyxl on reading: {text}"),
+    "sum.copy_notes": ("复核副本说明", "About this copy"),
+    "sum.no_copy_notes": ("无", "none"),
+    "copy.signature": ("原文件带有数字签名：复核副本改动了工作簿，签名已不再有效，故未随副本保留（原文件及其签名不受影响）",
+                       "the original is digitally signed: the copy differs from what was signed, so the signature "
+                       "was not carried into it (the original and its signature are untouched)"),
+    "copy.protected": ("原工作簿设有结构保护：副本保留该保护，“汇总”“复核结果”两张表照常加入",
+                       "the original's workbook structure is protected: the copy keeps the protection, and the "
+                       "Summary and Findings sheets were added all the same"),
+    "copy.threaded": ("工作表“{sheet}”的单元格 {cells} 已有新式批注（会话）：原批注保持原样，复核说明未写入这些单元格的批注，"
+                      "请见“复核结果”表",
+                      "cells {cells} of sheet '{sheet}' already have a threaded comment: it is left as it is, and "
+                      "the review note is not added to it; see the Findings sheet"),
+    "copy.note_kept": ("工作表“{sheet}”的单元格 {cells} 原有批注：复核说明在前，原批注全文保留在其后",
+                       "cells {cells} of sheet '{sheet}' already had a note: the review note comes first, the "
+                       "original note follows in full"),
+    "copy.cf_fill": ("工作表“{sheet}”的单元格 {cells} 设有带填充色的条件格式：条件成立时会遮住复核标记的底色，"
+                     "请以批注和“复核结果”表为准",
+                     "cells {cells} of sheet '{sheet}' have conditional formatting with a fill: when its condition "
+                     "holds it hides the mark's colour; the comment and the Findings sheet still mark them"),
+    "copy.strict": ("原文件为 Strict Open XML 格式，无法在保留原内容的前提下生成复核副本；请在 Excel 中另存为"
+                    "“Excel 工作簿（.xlsx）”后再提交",
+                    "the original is a Strict Open XML workbook, which cannot be copied faithfully; save it as "
+                    "an ordinary Excel workbook (.xlsx) and submit it again"),
+    "copy.damaged": ("原文件的压缩包部件已损坏（{detail}），无法生成完好的复核副本",
+                     "a part of the original package is damaged ({detail}), so no sound copy can be made"),
     "sum.file": ("原文件", "Original file"),
     "sum.sha256": ("原文件 SHA-256", "SHA-256 of the original"),
     "sum.tool": ("复核工具", "Checked with"),

@@ -250,6 +250,7 @@ class FileResult:
     indicators: tuple[IndicatorResult, ...] = ()
     output: str | None = None          # the annotated copy, when one was asked for and written
     output_error: str | None = None    # why no annotated copy could be written (the findings stand)
+    output_notes: tuple[str, ...] = ()  # what the annotated copy could not do as for any workbook (its 汇总 says it too)
     title: str | None = None           # the sheet's title (`2018-2019年度...评分意见表`): the year comes from it
     sha256: str | None = None          # of the file's content, computed once (by the outbox or the reader)
     rubric_title: str | None = None

@@ -23,11 +23,13 @@ def check_file(path: str | Path, rubric_choice: str | None = None, output: Path 
 
 def _annotated(opened: Opened, result: FileResult, output: Path, lang: str) -> FileResult:
     try:
-        annotate.write(opened, result, output, lang)
-    except Exception as exc:  # openpyxl cannot write back every workbook it reads
+        notes = annotate.write(opened, result, output, lang)
+    except annotate.CopyRefused as exc:      # a package no faithful copy can be made of: its reason
+        return replace(result, output_error=catalogue.label("output.failed", lang, reason=str(exc)))
+    except Exception as exc:
         reason = f"{type(exc).__name__}: {str(exc)[:160]}"
         return replace(result, output_error=catalogue.label("output.failed", lang, reason=reason))
-    return replace(result, output=str(output))
+    return replace(result, output=str(output), output_notes=tuple(notes))
 
 
 def _quiet_worker() -> None:

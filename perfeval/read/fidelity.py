@@ -1,9 +1,9 @@
-"""What an original workbook package holds, and what of it openpyxl carries into a copy.
+"""What an original workbook package holds, and what of it an annotated copy cannot carry.
 
-openpyxl rewrites a workbook from its own model: whatever it does not model (shapes, form controls,
-slicers, OLE objects, worksheet extensions, ...) is gone from the copy. The annotated copy must name
-every such loss, so the original package is counted here (reader.py passes the open zip: it stays
-the only module that opens inputs) and compared with what the loaded model will write.
+The annotated copy is made by editing the original package (write/package.py): every part is carried
+over except a digital signature, which cannot survive an edit. The package is counted here (reader.py
+passes the open zip: it stays the only module that opens inputs), so 汇总 can name what the copy
+lacks and tests can compare an original with its copy feature by feature.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
-from openpyxl.workbook.workbook import Workbook
 
+# what the package editor cannot carry into a copy: the copy is not what was signed
+DROPPED = ("signature",)
 _XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 _ANCHORS = {f"{_XDR}{a}" for a in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor")}
 _SHAPES = {f"{_XDR}{s}" for s in ("sp", "cxnSp", "grpSp")}
@@ -44,12 +45,6 @@ _ELEMENTS = {
     "header_image": (r"xl/worksheets/sheet\d+\.xml", rb"<legacyDrawingHF\b"),
     "background": (r"xl/worksheets/sheet\d+\.xml", rb"<picture\b"),
 }
-# openpyxl's own words for worksheet extensions it removes on load
-EXTENSIONS = {"Conditional Formatting": "ext_conditional_formatting", "Data Validation": "ext_data_validation",
-              "Sparkline Group": "ext_sparkline", "Slicer List": "slicer", "Protected Range": "ext_protected_range",
-              "Ignored Error": "ext_ignored_error", "Web Extension": "ext_web", "Timeline Ref": "timeline"}
-_EXTENSION_WARNING = re.compile(r"^(.+) extension is not supported and will be removed$")
-_HARMLESS = ("contains no default style", "contains no stylesheet")
 
 
 @dataclass(frozen=True)
@@ -60,15 +55,17 @@ class Original:
     warnings: tuple[str, ...] = ()
 
 
-def inventory(zf: zipfile.ZipFile) -> dict[str, int]:
-    """Count the features of a workbook package (input or output alike)."""
+def inventory(zf: zipfile.ZipFile, features: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Count the features of a workbook package (input or output alike): all of them, or `features`."""
     names = zf.namelist()
     counts: Counter[str] = Counter()
     for feature, pattern in _PARTS.items():
-        counts[feature] = sum(1 for n in names if re.fullmatch(pattern, n))
+        if features is None or feature in features:
+            counts[feature] = sum(1 for n in names if re.fullmatch(pattern, n))
     for feature, (pattern, element) in _ELEMENTS.items():
-        counts[feature] = sum(len(re.findall(element, zf.read(n))) for n in names if re.fullmatch(pattern, n))
-    for name in names:
+        if features is None or feature in features:
+            counts[feature] = sum(len(re.findall(element, zf.read(n))) for n in names if re.fullmatch(pattern, n))
+    for name in names if features is None or {"shape", "image", "other_drawing"} & set(features) else ():
         if re.fullmatch(r"xl/drawings/drawing\d+\.xml", name):
             counts.update(_drawing(zf.read(name)))
     return {k: v for k, v in counts.items() if v}
@@ -96,41 +93,8 @@ def _drawing(xml: bytes) -> Counter[str]:
     return counts
 
 
-def carried(wb: Workbook) -> dict[str, int]:
-    """What openpyxl will write back of each counted feature, from the loaded model."""
-    sheets = wb.worksheets
-    vba = wb.vba_archive is not None and "xl/vbaProject.bin" in wb.vba_archive.namelist()
-    return {
-        "image": sum(len(ws._images) for ws in sheets),
-        "chart": sum(len(ws._charts) for ws in sheets + wb.chartsheets),
-        "comment": sum(1 for ws in sheets for c in ws._cells.values() if c.comment),
-        "pivot_table": sum(len(ws._pivots) for ws in sheets),
-        "table": sum(len(ws.tables) for ws in sheets),
-        "external_link": len(wb._external_links),
-        "vba": int(vba),
-    }
 
 
-def losses(original: Original, kept: dict[str, int]) -> list[tuple[str, int | None]]:
-    """(feature, how many) for everything of the original the copy will not hold; None = count unknown."""
-    out: list[tuple[str, int | None]] = [(feature, n - kept.get(feature, 0)) for feature, n in
-                                         original.parts.items() if n > kept.get(feature, 0)]
-    counted = {feature for feature, _ in out}
-    for text in original.warnings:
-        m = _EXTENSION_WARNING.match(text)
-        feature = EXTENSIONS.get(m[1]) if m else None
-        if feature and feature not in counted:
-            out.append((feature, None))
-            counted.add(feature)
-    return out
-
-
-def reader_notes(original: Original) -> list[str]:
-    """openpyxl's load warnings not already named as a loss (verbatim, deduplicated)."""
-    notes = []
-    for text in original.warnings:
-        m = _EXTENSION_WARNING.match(text)
-        if (m and m[1] in EXTENSIONS) or any(h in text for h in _HARMLESS) or text in notes:
-            continue
-        notes.append(text)
-    return notes
+def losses(original: Original) -> list[tuple[str, int]]:
+    """(feature, how many) for everything of the original the annotated copy does not hold."""
+    return [(feature, original.parts[feature]) for feature in DROPPED if original.parts.get(feature)]

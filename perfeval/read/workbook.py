@@ -67,7 +67,7 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
                     with zf.open(info) as part:
-                        prolog = part.read(4096)
+                        prolog = _prolog(part)
                         if scan_formulas and not uncached and info.filename.startswith("xl/worksheets/"):
                             uncached = _UNCACHED.search(prolog + part.read()) is not None
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
@@ -77,6 +77,25 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise Unreadable(f"文件无法解压：{exc}") from None
     return uncached
+
+
+# what may come before the root element: the XML declaration, processing instructions, comments, space
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+
+
+def _prolog(part) -> bytes:
+    """The bytes read from a part up to and including the start of what follows its prolog, however
+    long the prolog (a DTD hidden behind a long comment is found too; openpyxl may parse some parts
+    with lxml, which does not refuse entity declarations as defusedxml does)."""
+    data = part.read(4096)
+    while True:
+        rest = data[_PROLOG.match(data).end():]
+        if len(rest) >= 9 and not rest.startswith((b"<?", b"<!--")):     # else a comment or PI goes on
+            return data
+        more = part.read(65536)
+        if not more:
+            return data
+        data += more
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
@@ -152,7 +171,7 @@ def sha256_of(path: str | Path) -> str:
 
 def _original(path: Path, load_warnings: tuple[str, ...], sha256: str | None) -> fidelity.Original:
     with zipfile.ZipFile(path) as zf:
-        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf), load_warnings)
+        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf, fidelity.DROPPED), load_warnings)
 
 
 # ---- cell values ---------------------------------------------------------------------------------

@@ -1,76 +1,77 @@
 """The annotated copy of one workbook: marks on the flagged cells, sheet 复核结果 and sheet 汇总.
 
-It works on the workbook reader.py loaded (the input is never reopened, never written) and saves the
-copy through a temporary name in the target folder. It knows nothing of the command line.
+It builds a neutral description of the annotation (marks, notes, two new sheets as cells with style
+roles) and package.py writes it into a copy of the original package, through a temporary name in the
+target folder; the input is never written. It knows nothing of the command line.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval import __version__
 from perfeval.read import fidelity
 from perfeval.catalogue import CATALOGUE, label, render, severity_label, show
 from perfeval.model import FileResult, Finding, Severity
 from perfeval.read.workbook import Opened
-from perfeval.write.cells import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
-                      save_atomically, table)
+from perfeval.write import package
+from perfeval.write.cells import (BOLD, FILLS, HEADER_FILL, LEFT, TITLE, WRAP, Grid, finish_table, fit_to_width,
+                                  link, put, table)
 
-TITLE = Font(bold=True, size=14)
 MARKED = (Severity.ERROR, Severity.WARNING)     # info findings leave the sheet unmarked
 AUTHOR = "perfeval"
 
 
 # ---- the copy ------------------------------------------------------------------------------------
 
-def write(opened: Opened, result: FileResult, path: Path, lang: str = "zh") -> Path:
-    """Annotate `opened.workbook` in place and save it as `path`."""
-    wb = opened.workbook
+def write(opened: Opened, result: FileResult, path: Path, lang: str = "zh") -> list[str]:
+    """Write the annotated copy of the file `opened` was read from as `path` (package.py edits the
+    original package; the input is never written). Returns the notes that say what the copy could not
+    do as for any other workbook (also on its 汇总 sheet)."""
     original = opened.original or fidelity.Original("")
-    kept = fidelity.carried(wb)                 # before anything of ours is added
     levels = {name: (l1, l2) for name, l1, l2 in result.tree}
     findings = sorted(result.findings, key=lambda f: f.severity.rank)   # stable: position order kept
-    ws = wb[result.sheet]
+    ws = opened.workbook[result.sheet]
     merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
     anchors = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in findings}
-    _mark(ws, findings, anchors, lang)
-    summary = wb.create_sheet(_free_title(wb, label("sheet.summary", lang)), 0)
-    listing = wb.create_sheet(_free_title(wb, label("sheet.findings", lang)), 1)
-    _findings_sheet(listing, findings, anchors, levels, result.sheet, lang)
-    _summary_sheet(summary, result, original, kept, lang)
-    _open_on(wb, summary)
-    save_atomically(wb, path)
-    return path
+    marked, notes = _mark(findings, anchors, lang)
+    taken = opened.workbook.sheetnames
+    summary = Grid(_free_title(taken, label("sheet.summary", lang)))
+    listing = Grid(_free_title(taken + [summary.title], label("sheet.findings", lang)))
+    try:
+        with package.Package(Path(opened.sheet.path)) as pkg:
+            stated = [_copy_note(n, lang) for n in pkg.survey({result.sheet: list(marked)})]
+            _findings_sheet(listing, findings, anchors, levels, result.sheet, lang)
+            _summary_sheet(summary, result, original, stated, lang)
+            pkg.save(path, package.Edits(
+                marks={result.sheet: marked}, notes={result.sheet: notes}, sheets=[summary, listing], active=0,
+                author=AUTHOR, kept=f"\n\n{label('note.original', lang)}（{{author}}）：\n"))
+    except package.Refused as exc:
+        raise CopyRefused(label(exc.key, lang, detail=exc.detail)) from None
+    return stated
 
 
-def _free_title(wb: Workbook, title: str) -> str:
+class CopyRefused(Exception):
+    """No faithful annotated copy can be made of this file; str() says why, in the chosen language."""
+
+
+def _copy_note(note: package.Note, lang: str) -> str:
+    return label(note.key, lang, sheet=note.sheet, cells="、".join(note.cells) if lang == "zh" else
+                 ", ".join(note.cells))
+
+
+def _free_title(taken: list[str], title: str) -> str:
     """`title`, or `title(2)`, ... when the original already has a sheet of that name."""
-    taken = {t.casefold() for t in wb.sheetnames}
+    lower = {t.casefold() for t in taken}
     n, candidate = 1, title
-    while candidate.casefold() in taken:
+    while candidate.casefold() in lower:
         n += 1
         candidate = f"{title}({n})"
     return candidate
-
-
-def _open_on(wb: Workbook, sheet: Worksheet) -> None:
-    """Make `sheet` the one the workbook opens on, and the only selected tab (no grouped sheets)."""
-    wb.active = wb.index(sheet)
-    for other in wb._sheets:
-        views = getattr(other, "views", None) or getattr(other, "sheetViews", None)
-        for view in views.sheetView if views else ():
-            view.tabSelected = other is sheet
-    for view in wb.views:
-        view.firstSheet = 0
 
 
 def _anchor(merged: list[tuple[int, int, int, int, str]], cell: str) -> str:
@@ -84,21 +85,20 @@ def _anchor(merged: list[tuple[int, int, int, int, str]], cell: str) -> str:
 
 # ---- marks on the scoring sheet ------------------------------------------------------------------
 
-def _mark(ws: Worksheet, findings: list[Finding], anchors: dict, lang: str) -> None:
+def _mark(findings: list[Finding], anchors: dict, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """{cell: mark} and {cell: note} for every cell with an error or warning finding."""
     at: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if anchors[f]:
             at[anchors[f]].append(f)
+    marked, notes = {}, {}
     for coordinate, here in at.items():
         worst = min(here, key=lambda f: f.severity.rank).severity
         if worst not in MARKED:
             continue
-        cell = ws[coordinate]
-        cell.fill = FILLS[worst]
-        text = _note(here, lang)
-        if cell.comment is not None:       # keep the original's comment below ours
-            text += f"\n\n{label('note.original', lang)}（{cell.comment.author or ''}）：\n{cell.comment.text}"
-        cell.comment = _comment(text)
+        marked[coordinate] = FILLS[worst]
+        notes[coordinate] = _note(here, lang)
+    return marked, notes
 
 
 def _note(findings: list[Finding], lang: str) -> str:
@@ -130,21 +130,9 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _comment(text: str) -> Comment:
-    """A comment box sized to its text (about 30 CJK characters a line)."""
-    width = 380
-    per_line = width / 6.5                  # half-width characters that fit on one line
-    lines = sum(max(1, -(-_display_width(line) // int(per_line))) for line in text.split("\n"))
-    return Comment(text, AUTHOR, height=min(900, 18 + 15 * lines), width=width)
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 # ---- sheet 复核结果 ------------------------------------------------------------------------------
 
-def _findings_sheet(ws: Worksheet, findings: list[Finding], anchors: dict, levels: dict, sheet: str,
+def _findings_sheet(ws: Grid, findings: list[Finding], anchors: dict, levels: dict, sheet: str,
                     lang: str) -> None:
     headers = ["col.no", "col.severity", "col.code", "col.level1", "col.level2", "col.level3", "col.cell",
                "col.entered", "col.recomputed", "col.message", "col.working"]
@@ -157,18 +145,18 @@ def _findings_sheet(ws: Worksheet, findings: list[Finding], anchors: dict, level
         for c, value in enumerate(values, start=1):
             put(ws, r, c, value, alignment=WRAP)
         if f.severity in FILLS:
-            ws.cell(row=r, column=2).fill = FILLS[f.severity]
+            ws.cell(r, 2).fill = FILLS[f.severity]
         if anchors[f]:
-            link(ws.cell(row=r, column=7), sheet=sheet, coordinate=anchors[f])
+            link(ws, r, 7, sheet=sheet, coordinate=anchors[f])
     finish_table(ws, 1, len(headers))
 
 
 # ---- sheet 汇总 ----------------------------------------------------------------------------------
 
-def _summary_sheet(ws: Worksheet, result: FileResult, original: fidelity.Original,
-                   kept: dict[str, int], lang: str) -> None:
-    for col, width in zip("ABCDEF", (22, 34, 10, 12, 12, 12)):
-        ws.column_dimensions[col].width = width
+def _summary_sheet(ws: Grid, result: FileResult, original: fidelity.Original, stated: list[str],
+                   lang: str) -> None:
+    for col, width in enumerate((22, 34, 10, 12, 12, 12), start=1):
+        ws.widths[col] = width
     fit_to_width(ws)
     put(ws, 1, 1, label("sum.title", lang), font=TITLE)
     project = result.project
@@ -181,28 +169,28 @@ def _summary_sheet(ws: Worksheet, result: FileResult, original: fidelity.Origina
     counts = "；".join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
     r = _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
     losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
-              for feature, n in fidelity.losses(original, kept)]
-    losses += [label("sum.reader_note", lang, text=t) for t in fidelity.reader_notes(original)]
-    r = _pairs(ws, r, [(label("sum.losses", lang), "\n".join(losses) or label("sum.no_losses", lang))])
+              for feature, n in fidelity.losses(original)]
+    r = _pairs(ws, r, [(label("sum.losses", lang), "\n".join(losses) or label("sum.no_losses", lang)),
+                       (label("sum.copy_notes", lang), "\n".join(stated) or label("sum.no_copy_notes", lang))])
     _pairs(ws, r + 1, [
         (label("sum.file", lang), Path(result.path).name), (label("sum.sha256", lang), result.sha256),
         (label("sum.tool", lang), f"perfeval {__version__}"),
         (label("sum.checked_at", lang), datetime.now().astimezone().isoformat(sep=" ", timespec="seconds"))])
 
 
-def _pairs(ws: Worksheet, row: int, pairs: list[tuple[str, object]]) -> int:
+def _pairs(ws: Grid, row: int, pairs: list[tuple[str, object]]) -> int:
     """Label | value rows (the value spans the table's width); returns the next free row."""
     for key, value in pairs:
         put(ws, row, 1, key, font=BOLD, alignment=WRAP)
         put(ws, row, 2, value if value is not None else "—", alignment=LEFT)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        ws.merges.append(f"B{row}:F{row}")
         if isinstance(value, str) and "\n" in value:
-            ws.row_dimensions[row].height = 15 * (value.count("\n") + 1) + 4
+            ws.heights[row] = 15 * (value.count("\n") + 1) + 4
         row += 1
     return row
 
 
-def _scores(ws: Worksheet, row: int, result: FileResult, lang: str) -> int:
+def _scores(ws: Grid, row: int, result: FileResult, lang: str) -> int:
     """Weight, entered, recomputed and difference for every level-1 and level-2 group, total, grade."""
     headers = ["sum.level", "sum.indicator", "sum.weight", "sum.entered", "sum.recomputed", "sum.difference"]
     for c, key in enumerate(headers, start=1):
@@ -223,15 +211,15 @@ def _scores(ws: Worksheet, row: int, result: FileResult, lang: str) -> int:
                               start=1):
         put(ws, row, c, value, font=BOLD)
     if not same:
-        ws.cell(row=row, column=6).fill = FILLS[Severity.ERROR]
+        ws.cell(row, 6).fill = FILLS[Severity.ERROR]
     return row + 1
 
 
-def _value_row(ws: Worksheet, row: int, first: str, weight, entered, recomputed, bold: bool = False) -> int:
+def _value_row(ws: Grid, row: int, first: str, weight, entered, recomputed, bold: bool = False) -> int:
     difference = recomputed - entered if entered is not None and recomputed is not None else None
     put(ws, row, 1, first, font=BOLD if bold else None)
     for c, value in ((3, weight), (4, entered), (5, recomputed), (6, difference)):
         put(ws, row, c, value, font=BOLD if bold else None)
     if difference:
-        ws.cell(row=row, column=6).fill = FILLS[Severity.ERROR]
+        ws.cell(row, 6).fill = FILLS[Severity.ERROR]
     return row + 1

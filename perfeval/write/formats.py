@@ -52,7 +52,7 @@ def file_dict(r: FileResult, lang: str) -> dict:
     project = asdict(r.project)
     project.pop("budget_cell", None)
     project["budget"] = number(project["budget"])
-    return {
+    out = {
         "path": r.path, "status": r.status, "error": r.error, "sheet": r.sheet, "rubric": r.rubric,
         "project": project,
         "total": {"entered": number(r.total_entered), "recomputed": number(r.total_recomputed)},
@@ -60,6 +60,9 @@ def file_dict(r: FileResult, lang: str) -> dict:
         "output": r.output,
         "findings": [finding_dict(f, lang) for f in r.findings],
     }
+    if r.output_notes:              # only when the annotated copy has something to say about itself
+        out["output_notes"] = list(r.output_notes)
+    return out
 
 
 def text_line(r: FileResult, f: Finding, lang: str) -> str:
@@ -81,6 +84,7 @@ def text_lines(r: FileResult, lang: str, verbose: bool = True) -> list[str]:
         lines.append(info_line(r.path, infos, lang))
     if r.output_error:
         lines.append(f"{r.path}: {r.output_error}")
+    lines += [f"{r.path}: {note}" for note in r.output_notes]
     return lines
 
 

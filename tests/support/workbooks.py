@@ -28,7 +28,8 @@ def digest(path: Path) -> str:
 
 
 def cache_values(path: Path, values: dict[str, str], part: str = "xl/worksheets/sheet1.xml") -> Path:
-    """Give formula cells the cached value Excel would have saved (openpyxl writes none): {A1: "1.86"}."""
+    """Give formula cells the cached value Excel would have saved (openpyxl writes none, as `<v/>`, or
+    `<v></v>` when it writes with lxml): {A1: "1.86"}."""
     import re
     import zipfile
 
@@ -39,7 +40,7 @@ def cache_values(path: Path, values: dict[str, str], part: str = "xl/worksheets/
             if info.filename == part:
                 text = data.decode("utf-8")
                 for ref, value in values.items():
-                    text, n = re.subn(rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\1<v>{value}</v>", text)
+                    text, n = re.subn(rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)', rf"\1<v>{value}</v>", text)
                     assert n == 1, f"no formula cell {ref} in {part}"
                 data = text.encode("utf-8")
             zout.writestr(info, data)

@@ -98,3 +98,17 @@ def excel_extras(src: Path, dst: Path) -> Path:
             return data.replace(b"</worksheet>", X14_VALIDATION + b"</worksheet>")
         return None if name == "" else data
     return rewrite(src, dst, change)
+
+
+def damage_member(src: Path, dst: Path, name: str) -> Path:
+    """The package with one more member, stored, whose bytes no longer match its CRC (a bit flipped in
+    transit): no reader of cell values touches it, a faithful copy cannot be made of it."""
+    payload = b"\xff\xd8\xff\xe0 thumbnail " * 20
+    rewrite(src, dst, lambda part, data: None if part == "" else data)
+    with zipfile.ZipFile(dst, "a") as zf:
+        zf.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), payload, zipfile.ZIP_STORED)
+    raw = bytearray(dst.read_bytes())
+    at = bytes(raw).index(payload)
+    raw[at + 5] ^= 0x01
+    dst.write_bytes(bytes(raw))
+    return dst
