@@ -17,6 +17,7 @@ from perfeval import __version__
 from perfeval.read import fidelity
 from perfeval.catalogue import CATALOGUE, label, render, severity_label, show
 from perfeval.model import FileResult, Finding, Severity
+from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened
 from perfeval.write import package
 from perfeval.write.cells import (BOLD, FILLS, HEADER_FILL, LEFT, TITLE, WRAP, Grid, finish_table, fit_to_width,
@@ -220,6 +221,6 @@ def _value_row(ws: Grid, row: int, first: str, weight, entered, recomputed, bold
     put(ws, row, 1, first, font=BOLD if bold else None)
     for c, value in ((3, weight), (4, entered), (5, recomputed), (6, difference)):
         put(ws, row, c, value, font=BOLD if bold else None)
-    if difference:
+    if difference and round_half_up(difference, 2):      # a difference the cell shows as 0.00 is none
         ws.cell(row, 6).fill = FILLS[Severity.ERROR]
     return row + 1
