@@ -5,10 +5,11 @@ Templates are filled with str.format from a finding's params plus `entered`, `ex
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from perfeval.model import Finding, Severity
+from perfeval.model import Finding, Phrase, Severity, Working
 from perfeval.numbers import fmt
 
 
@@ -135,12 +136,39 @@ def show(value: object) -> str:
 def render(finding: Finding, lang: str = "zh") -> str:
     """The finding's message in `lang`, filled from its fields and params."""
     template = CATALOGUE[finding.code].message[lang]
-    values = {k: show(v) for k, v in finding.params.items()}
+    values = {k: say(v, lang) for k, v in finding.params.items()}
     values.update(entered=show(finding.entered), expected=show(finding.expected),
                   indicator=finding.indicator or "")
     if finding.working is not None:
-        values.setdefault("formula", finding.working.formula)
+        values.setdefault("formula", working_text(finding.working, lang))
     return template.format_map(_Blank(values))
+
+
+def say(words: object, lang: str = "zh") -> str:
+    """Any words for people in `lang`: a Phrase from its template, a Working as its steps, a list
+    as an enumeration, text read from a sheet as it is, a number as show() writes it."""
+    if isinstance(words, Phrase):
+        text = LABELS[words.key][LANGS.index(lang)]
+        return text.format_map(_Blank({k: say(v, lang) for k, v in words.params.items()}))
+    if isinstance(words, Working):
+        return working_text(words, lang)
+    if isinstance(words, (list, tuple)):
+        return ("、" if lang == "zh" else ", ").join(say(w, lang) for w in words)
+    return show(words)
+
+
+def working_text(working: Working, lang: str = "zh") -> str:
+    """The arithmetic of a recomputation written out in `lang`: its steps one after the other."""
+    return "".join(say(step, lang) for step in working.steps)
+
+
+def place(source: object) -> object:
+    """Where a figure came from, without the words quoted there: "H16 扣分理由“…”" -> "H16 扣分理由";
+    a date span or a default is placed where its first figure is."""
+    if isinstance(source, Phrase):
+        inner = source.params.get("source", source.params.get("start"))
+        return source if inner is None else place(inner)
+    return re.split(r"[“（]", source, maxsplit=1)[0].strip()
 
 
 class _Blank(dict):
@@ -188,10 +216,14 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
     "status.unreadable": ("无法读取", "unreadable"),
     "status.skipped": ("已跳过", "skipped"),
     "output.failed": ("未能生成复核文件：{reason}", "no annotated copy written: {reason}"),
+    "status.duplicate": ("重复（未计入）", "duplicate (not counted)"),
     "sum.title": ("绩效评价评分表复核汇总", "Review summary of the scoring sheet"),
     "sum.code": ("项目代码", "Project code"),
     "sum.budget": ("预算金额（万元）", "Budget (10k yuan)"),
     "sum.sheet": ("评分表", "Scoring sheet"),
+    "sum.rubric": ("{id}（{title}）", "{id} ({title})"),
+    "sum.next": ("；", "; "),
+    "sum.indent": ("　", "  "),
     "sum.no_rubric": ("未匹配到评分规则", "no rubric matched"),
     "sum.level": ("级次", "Level"),
     "sum.indicator": ("指标", "Indicator"),
@@ -221,6 +253,12 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
     "note.formula": ("算式", "Formula"),
     "note.figures": ("数据", "Figures"),
     "note.original": ("原批注", "Original comment"),
+    "note.original_head": ("{label}（{author}）：", "{label} ({author}):"),
+    "note.head": ("{i}.【{severity}】{title}（{code}）", "{i}. [{severity}] {title} ({code})"),
+    "note.line": ("{label}：{value}", "{label}: {value}"),
+    "note.scores": ("{entered}：{entered_value}　{recomputed}：{recomputed_value}",
+                    "{entered}: {entered_value}  {recomputed}: {recomputed_value}"),
+    "note.figure": ("{name} = {value}（{source}）", "{name} = {value} ({source})"),
     "feature.shape": ("形状", "shape(s)"),
     "feature.image": ("图片", "image(s)"),
     "feature.cell_image": ("单元格内图片", "in-cell image(s)"),
@@ -255,6 +293,92 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
     "feature.ext_ignored_error": ("忽略错误标记", "ignored-error marks"),
     "feature.ext_web": ("Web 加载项", "web extensions"),
 }
+
+
+# ---- words the recomputation, the reader and the pipeline leave for the writers (Phrase keys) -------
+
+LABELS.update({
+    # steps of a working; arithmetic comes in neutral symbols as params
+    "step.expr": ("{text}", "{text}"),
+    "step.deviation_cap": ("；实际数量与计划有偏差，最高 {cap}% × {weight} = {limit}",
+                           "; the quantity differs from the plan: at most {cap}% × {weight} = {limit}"),
+    "step.gate_no": ("{name} = 否 → 0", "{name} = no → 0"),
+    "step.not_over": ("{measured}，未超过 {baseline} → {score}", "{measured}, not over {baseline} → {score}"),
+    "step.not_under": ("{measured}，未低于 {baseline} → {score}", "{measured}, not under {baseline} → {score}"),
+    "step.over_by": ("{measured}，超出 {baseline} {gap}，满 {step} 扣 {points} 分：{weight} − {steps} × {points} → {score}",
+                     "{measured}, {gap} over {baseline}, {points} off per full {step}: "
+                     "{weight} − {steps} × {points} → {score}"),
+    "step.under_by": ("{measured}，低于 {baseline} {gap}，满 {step} 扣 {points} 分：{weight} − {steps} × {points} → {score}",
+                      "{measured}, {gap} under {baseline}, {points} off per full {step}: "
+                      "{weight} − {steps} × {points} → {score}"),
+    "step.below_target": ("{measured} < {target}：{rate} × {weight} = {score}",
+                          "{measured} < {target}: {rate} × {weight} = {score}"),
+    "step.transferred": ("{name} = 0 → 0（{weight} 分计入{target}）",
+                         "{name} = 0 → 0 ({weight} points moved to {target})"),
+    "step.package": ("{package}：", "{package}: "),
+    "step.next": ("；", "; "),
+    "step.lowest": ("；取最低 → {score}", "; the lowest counts → {score}"),
+    "step.cited": ("（数据来自 {places}）", " (figures from {places})"),
+    # where a figure came from, beyond a cell and the sheet's own label
+    "source.header": ("表头 {name} {cell}", "header {name} {cell}"),
+    "source.header_only": ("表头 {name}", "header {name}"),
+    "source.default": ("{source}（按{default}）", "{source} (taken as {default})"),
+    "source.span": ("{start}至{end}", "{start} to {end}"),
+    "source.about_months": ("{source}（约 {months} 个月）", "{source} (about {months} months)"),
+    # figures a recomputation lacked, beyond an input's name
+    "missing.zero": ("{name}（为 0）", "{name} (is 0)"),
+    "missing.conflict": ("{name}（文字中有两个不同的数）", "{name} (the text gives two different values)"),
+    "missing.contested": ("{name}（基础数据或表头与文字不一致）", "{name} (基础数据 or the header differs from the text)"),
+    "missing.package": ("{package}{name}", "{package} {name}"),
+    # what a message speaks of
+    "what.total": ("合计", "the total"),
+    "what.grade": ("评价等级", "the grade"),
+    "what.scores_sum": ("各项评分之和", "the sum of the scores"),
+    "what.band_of_total": ("合计所在档次", "the band of the total"),
+    "what.package_input": ("{package}{name}", "{package} {name}"),
+    "scope.named": ("“{name}”", "“{name}”"),
+    "scope.level1": ("一级指标", "the level-1 indicators"),
+    "scope.total": ("合计", "the total"),
+    # why a file gave no result
+    "reason.skipped": ("Office 临时锁定文件或隐藏文件，已跳过", "an Office lock file or a hidden file: skipped"),
+    "reason.memory": ("文件过大，内存不足以读取", "the file is too large to read in the memory available"),
+    "reason.internal": ("处理时出现内部错误（{error}），请将此文件报告给维护人员",
+                        "internal error while checking ({error}); please report this file to the maintainers"),
+    "reason.cannot_open": ("无法打开文件：{detail}", "the file cannot be opened: {detail}"),
+    "reason.empty": ("文件为空（0 字节）", "the file is empty (0 bytes)"),
+    "reason.encrypted": ("文件已加密（设有打开密码）或为旧版 .xls 格式，请去除密码或另存为 .xlsx 后再提交",
+                         "the file is encrypted (has an opening password) or is an old .xls file: remove the "
+                         "password or save it as .xlsx, then submit it again"),
+    "reason.not_xlsx": ("不是 Excel 工作簿（.xlsx）：文件内容不是 xlsx 格式，可能是改了扩展名的 CSV 或其他文件",
+                        "not an Excel workbook (.xlsx): the content is not xlsx, perhaps a CSV or another file "
+                        "renamed"),
+    "reason.no_workbook": ("不是 Excel 工作簿：压缩包中没有工作簿内容",
+                           "not an Excel workbook: the zip package holds no workbook"),
+    "reason.too_big_unpacked": ("文件解压后超过 512 MB，疑为异常构造的文件，已拒绝读取",
+                                "the file unpacks to more than 512 MB, likely a malformed file: refused"),
+    "reason.entities": ("文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取",
+                        "the file declares XML entities (possibly a malicious file): refused"),
+    "reason.bad_zip": ("文件已损坏或不完整（zip 结构无法解析），可能未复制完整",
+                       "the file is damaged or incomplete (its zip structure cannot be read): perhaps not fully "
+                       "copied"),
+    "reason.unzip": ("文件无法解压：{detail}", "the file cannot be unpacked: {detail}"),
+    "reason.damaged": ("工作簿无法打开（内容损坏）：{detail}", "the workbook cannot be opened (damaged content): {detail}"),
+    "reason.no_table": ("未找到评分表：没有一张工作表含“三级指标”“评分”等表头",
+                        "no scoring sheet found: no worksheet has headers such as “三级指标” and “评分”"),
+    "reason.sheet_too_big": ("工作表“{title}”过大（{rows} 行 × {columns} 列）",
+                             "worksheet “{title}” is too large ({rows} rows × {columns} columns)"),
+    # one-line outputs of the commands
+    "report.tally": ("共 {files} 个文件：{ok} 个无问题，{flagged} 个有问题，{unreadable} 个无法读取，{skipped} 个已跳过；"
+                     "错误 {errors} 处，警告 {warnings} 处，提示 {notes} 处",
+                     "{files} files: {ok} ok, {flagged} flagged, {unreadable} unreadable, {skipped} skipped; "
+                     "{errors} errors, {warnings} warnings, {notes} notes"),
+    "log.counts": ("合计 {entered}→{recomputed}  等级 {grade_entered}/{grade_recomputed}  "
+                   "错误 {errors} 警告 {warnings} 提示 {notes}",
+                   "total {entered}→{recomputed}  grade {grade_entered}/{grade_recomputed}  "
+                   "errors {errors} warnings {warnings} notes {notes}"),
+    "reason.overwrite": ("输出文件会覆盖输入文件：{path}（请换一个 --out 文件夹）",
+                         "the output would overwrite an input file: {path} (choose another --out folder)"),
+})
 
 
 def label(key: str, lang: str = "zh", **values: object) -> str:

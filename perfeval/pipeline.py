@@ -8,7 +8,7 @@ from perfeval import rubric as rubrics
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
 from perfeval.files import is_skipped_name
-from perfeval.model import FileResult, IndicatorResult, Severity, Sheet
+from perfeval.model import FileResult, IndicatorResult, Phrase, Severity, Sheet, Status
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet
 from perfeval.score import recompute
@@ -30,7 +30,7 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
     grade_bands = table_checks.bands(rc)
     result = FileResult(
         path=sheet.path,
-        status="flagged" if any(f.severity != Severity.INFO for f in findings) else "ok",
+        status=Status.FLAGGED if any(f.severity != Severity.INFO for f in findings) else Status.OK,
         sheet=sheet.sheet, rubric=rubric.id if rubric else None, project=sheet.project,
         total_entered=total, total_recomputed=recomputed_total,
         grade_entered=table_checks.entered_grade(sheet.grade.value, grade_bands) if sheet.grade and sheet.grade.value
@@ -61,7 +61,7 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     given the opened workbook, the result and its recomputation, and returns the result to report."""
     path = Path(path)
     if is_skipped_name(path):
-        return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
+        return FileResult(str(path), Status.SKIPPED, error=Phrase("reason.skipped"))
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
         if fast and finish is None:
@@ -70,11 +70,11 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
         result, rc = evaluate(opened, forced)
         return finish(opened, result, rc) if finish is not None else result
     except Unreadable as exc:
-        return FileResult(str(path), "unreadable", error=str(exc))
+        return FileResult(str(path), Status.UNREADABLE, error=exc.reason)
     except rubrics.RubricError as exc:
-        return FileResult(str(path), "unreadable", error=str(exc))
+        return FileResult(str(path), Status.UNREADABLE, error=str(exc))
     except MemoryError:
-        return FileResult(str(path), "unreadable", error="文件过大，内存不足以读取")
+        return FileResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory"))
     except Exception as exc:  # the promise: a clear reason, never a traceback
-        return FileResult(str(path), "unreadable",
-                          error=f"处理时出现内部错误（{type(exc).__name__}: {str(exc)[:120]}），请将此文件报告给维护人员")
+        return FileResult(str(path), Status.UNREADABLE, error=Phrase(
+            "reason.internal", {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}))

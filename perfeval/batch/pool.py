@@ -8,8 +8,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
-from perfeval import catalogue, pipeline
-from perfeval.model import FileResult
+from perfeval import pipeline
+from perfeval.model import FileResult, Phrase
 from perfeval.read.workbook import Opened
 from perfeval.score import recompute
 from perfeval.write import annotate
@@ -27,7 +27,7 @@ def _annotated(opened: Opened, result: FileResult, rc: recompute.Recomputation, 
         annotate.write(opened, result, rc, output, lang)
     except Exception as exc:  # openpyxl cannot write back every workbook it reads
         reason = f"{type(exc).__name__}: {str(exc)[:160]}"
-        return replace(result, output_error=catalogue.label("output.failed", lang, reason=reason))
+        return replace(result, output_error=Phrase("output.failed", {"reason": reason}))
     return replace(result, output=str(output))
 
 

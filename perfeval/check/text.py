@@ -14,7 +14,7 @@ from perfeval.check import table as table_checks
 from perfeval.score import rules
 from perfeval.text.binding import Bound, first_conflict, most_precise
 from perfeval.score.evidence import Evidence, FigureSet
-from perfeval.model import Finding, Working
+from perfeval.model import Finding, Phrase, Working
 from perfeval.numbers import fmt, fmt_rate
 from perfeval.score.recompute import Recomputation, cited
 from perfeval.rubric import Input
@@ -57,12 +57,11 @@ class Computed:
     high: Decimal
 
     @property
-    def formula(self) -> str:
-        return self.measured.text + cited(self.measured.figures)
-
-    @property
     def working(self) -> Working:
-        return Working(self.formula, self.measured.figures)
+        return Working((rules.expr(self.measured.text), *cited(self.measured.figures)), self.measured.figures,
+                       self.measured.value)
+
+    formula = working           # rendered by the writers in their language
 
 
 @dataclass(frozen=True)
@@ -122,8 +121,8 @@ def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: s
     other = names(v.other_basis.option)
     return table_checks.finding(rc, "rate-basis", cell, indicator, entered=_plain(_stated(b), inp),
                           stated=b.figure.text, input=inp.name,
-                          wanted="、".join(n for n in own if n not in other),
-                          used="、".join(n for n in other if n not in own),
+                          wanted=tuple(n for n in own if n not in other),
+                          used=tuple(n for n in other if n not in own),
                           formula=v.other_basis.formula, working=v.other_basis.working)
 
 
@@ -163,7 +162,7 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
             yield finding
 
 
-def _mismatch(rc: Recomputation, b: Bound, what: str, expected: object, should: str, where: str,
+def _mismatch(rc: Recomputation, b: Bound, what: object, expected: object, should: str, where: object,
               working=None) -> Finding:
     inp = rc.rubric.inputs[b.input]
     return table_checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=_plain(_stated(b), inp),
@@ -181,7 +180,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
         if any(v is not None and low <= v <= high for v in (total, added)):
             return None
         shown = total if total is not None else added
-        return _mismatch(rc, b, "合计", shown, fmt(shown), sheet.total.cell if sheet.total else "各项评分之和")
+        return _mismatch(rc, b, Phrase("what.total"), shown, fmt(shown),
+                         sheet.total.cell if sheet.total else Phrase("what.scores_sum"))
     if inp.unit == "grade":
         bands = table_checks.bands(rc)
         entered = sheet.grade.value.strip() if sheet.grade and sheet.grade.value.strip() else None
@@ -190,7 +190,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
             grade = table_checks.band_of(sheet.total.value, bands)
         if grade is None or grade[:1] == b.figure.value[:1]:      # 良 and 良好 are one grade
             return None
-        return _mismatch(rc, b, "评价等级", grade, grade, sheet.grade.cell if entered else "合计所在档次")
+        return _mismatch(rc, b, Phrase("what.grade"), grade, grade,
+                         sheet.grade.cell if entered else Phrase("what.band_of_total"))
     if inp.check is not None:
         return _arithmetic(rc, b, inp, b.passage.cell, None, lambda v: _mismatch(
             rc, b, inp.name, v.computed.measured.value, _should(b, inp, v.computed), v.computed.formula,
@@ -209,7 +210,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
     if b.figure.agrees(ref.figure):
         return None
     label = package_label(ref.passage, ref.figure.package)
-    return _mismatch(rc, b, f"{label}{inp.name}", _stated(ref), ref.figure.text,
+    return _mismatch(rc, b, Phrase("what.package_input", {"package": label, "name": inp.name}) if label
+                     else inp.name, _stated(ref), ref.figure.text,
                      f"{ref.passage.where}“{ref.clause}”")
 
 

@@ -20,8 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval import __version__
 from perfeval.read import fidelity
-from perfeval.catalogue import CATALOGUE, label, render, severity_label, show
-from perfeval.model import FileResult, Finding, IndicatorResult, Severity
+from perfeval.catalogue import CATALOGUE, label, render, say, severity_label, show, working_text
+from perfeval.model import FileResult, Finding, IndicatorResult, Phrase, Severity
 from perfeval.read.workbook import Opened
 from perfeval.score.recompute import Recomputation
 from perfeval.write.cells import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
@@ -60,7 +60,7 @@ def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = (
     taken = set(resolved)
     for out in outputs + [out_dir / r for r in reserved]:
         if out.resolve() in taken:
-            raise ValueError(f"输出文件会覆盖输入文件：{out}（请换一个 --out 文件夹）")
+            raise ValueError(Phrase("reason.overwrite", {"path": str(out)}))
     return outputs
 
 
@@ -158,19 +158,21 @@ def _mark(ws: Worksheet, findings: list[Finding], anchors: dict, lang: str) -> N
         cell.fill = FILLS[worst]
         text = _note(here, lang)
         if cell.comment is not None:       # keep the original's comment below ours
-            text += f"\n\n{label('note.original', lang)}（{cell.comment.author or ''}）：\n{cell.comment.text}"
+            text += "\n\n" + label("note.original_head", lang, label=label("note.original", lang),
+                                     author=cell.comment.author or "") + "\n" + cell.comment.text
         cell.comment = _comment(text)
 
 
 def _note(findings: list[Finding], lang: str) -> str:
     parts = [label("note.title", lang, n=len(findings))]
     for i, f in enumerate(findings, start=1):
-        lines = [f"{i}.【{severity_label(f.severity, lang)}】{CATALOGUE[f.code].title[lang]}（{f.code}）"]
+        lines = [label("note.head", lang, i=i, severity=severity_label(f.severity, lang),
+                       title=CATALOGUE[f.code].title[lang], code=f.code)]
         if f.indicator:
-            lines.append(f"{label('note.indicator', lang)}：{f.indicator}")
+            lines.append(label("note.line", lang, label=label("note.indicator", lang), value=f.indicator))
         lines.append(render(f, lang))
-        lines.append(f"{label('col.entered', lang)}：{show(f.entered)}　"
-                     f"{label('col.recomputed', lang)}：{show(f.expected)}")
+        lines.append(label("note.scores", lang, entered=label("col.entered", lang), entered_value=show(f.entered),
+                           recomputed=label("col.recomputed", lang), recomputed_value=show(f.expected)))
         lines += _working_lines(f, lang)
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
@@ -179,9 +181,10 @@ def _note(findings: list[Finding], lang: str) -> str:
 def _working_lines(f: Finding, lang: str) -> list[str]:
     if f.working is None:
         return []
-    lines = [f"{label('note.formula', lang)}：{f.working.formula}"]
-    lines += [f"{label('note.figures', lang)}：{fig.name} = {_plain(fig.value)}（{fig.source}）"
-              for fig in f.working.figures]
+    lines = [label("note.line", lang, label=label("note.formula", lang), value=working_text(f.working, lang))]
+    lines += [label("note.line", lang, label=label("note.figures", lang), value=label(
+        "note.figure", lang, name=fig.name, value=_plain(fig.value), source=say(fig.source, lang)))
+        for fig in f.working.figures]
     return lines
 
 
@@ -233,13 +236,14 @@ def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, origina
     fit_to_width(ws)
     put(ws, 1, 1, label("sum.title", lang), font=TITLE)
     project = result.project
-    rubric = f"{rc.rubric.id}（{rc.rubric.title}）" if rc.rubric else label("sum.no_rubric", lang)
+    rubric = label("sum.rubric", lang, id=rc.rubric.id, title=rc.rubric.title) if rc.rubric \
+        else label("sum.no_rubric", lang)
     r = _pairs(ws, 3, [
         (label("col.unit", lang), project.unit), (label("col.project", lang), project.name),
         (label("sum.code", lang), project.code), (label("sum.budget", lang), project.budget),
         (label("sum.sheet", lang), result.sheet), (label("col.rubric", lang), rubric)])
     r = _scores(ws, r + 1, result, rc, lang)
-    counts = "；".join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
+    counts = label("sum.next", lang).join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
     r = _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
     losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
               for feature, n in fidelity.losses(original, kept)]
@@ -279,7 +283,7 @@ def _scores(ws: Worksheet, row: int, result: FileResult, rc: Recomputation, lang
         row = _score_row(ws, row, label("sum.level1", lang), level1, weights[-1], members, bold=True)
         for level2, group in subs.items():
             if level2:
-                row = _score_row(ws, row, label("sum.level2", lang), "　" + level2,
+                row = _score_row(ws, row, label("sum.level2", lang), label("sum.indent", lang) + level2,
                                  _group_weight(rc, 2, level2, group), group)
     total_weight = sum(w for w in weights if w is not None) if weights else None
     row = _value_row(ws, row, label("sum.total", lang), total_weight, result.total_entered,

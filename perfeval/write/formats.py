@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from perfeval import catalogue
-from perfeval.model import Figure, FileResult, Finding, Severity, Working
+from perfeval.model import Figure, FileResult, Finding, Severity, Status, Working
 from perfeval.numbers import fmt as fmt_number, round_half_up
 
 JSON_VERSION = 1
@@ -23,10 +23,11 @@ def number(value: object) -> object:
     return value
 
 
-def working_dict(working: Working | None) -> dict | None:
+def working_dict(working: Working | None, lang: str) -> dict | None:
     if working is None:
         return None
-    return {"formula": working.formula, "figures": [figure_dict(f) for f in working.figures]}
+    return {"formula": catalogue.working_text(working, lang),
+            "figures": [figure_dict(f, lang) for f in working.figures]}
 
 
 def exact(value: Decimal) -> int | float:
@@ -34,8 +35,8 @@ def exact(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def figure_dict(f: Figure) -> dict:
-    out = {"name": f.name, "value": exact(f.value), "source": f.source}
+def figure_dict(f: Figure, lang: str) -> dict:
+    out = {"name": f.name, "value": exact(f.value), "source": catalogue.say(f.source, lang)}
     if f.low is not None:               # a rough figure (约444.2万元, 2016年9月) and the range it stands for
         out.update(low=exact(f.low), high=exact(f.high))
     return out
@@ -44,7 +45,7 @@ def figure_dict(f: Figure) -> dict:
 def finding_dict(f: Finding, lang: str) -> dict:
     return {"code": f.code, "severity": f.severity.value, "sheet": f.sheet, "cell": f.cell,
             "indicator": f.indicator, "entered": number(f.entered), "expected": number(f.expected),
-            "message": catalogue.render(f, lang), "working": working_dict(f.working)}
+            "message": catalogue.render(f, lang), "working": working_dict(f.working, lang)}
 
 
 def file_dict(r: FileResult, lang: str) -> dict:
@@ -52,13 +53,17 @@ def file_dict(r: FileResult, lang: str) -> dict:
     project.pop("budget_cell", None)
     project["budget"] = number(project["budget"])
     return {
-        "path": r.path, "status": r.status, "error": r.error, "sheet": r.sheet, "rubric": r.rubric,
+        "path": r.path, "status": r.status.value, "error": _words(r.error, lang), "sheet": r.sheet, "rubric": r.rubric,
         "project": project,
         "total": {"entered": number(r.total_entered), "recomputed": number(r.total_recomputed)},
         "grade": {"entered": r.grade_entered, "recomputed": r.grade_recomputed},
         "output": r.output,
         "findings": [finding_dict(f, lang) for f in r.findings],
     }
+
+
+def _words(words: object, lang: str) -> str | None:
+    return None if words is None else catalogue.say(words, lang)
 
 
 def text_line(r: FileResult, f: Finding, lang: str) -> str:
@@ -69,12 +74,12 @@ def text_line(r: FileResult, f: Finding, lang: str) -> str:
 
 def text_lines(r: FileResult, lang: str) -> list[str]:
     """The lines one file contributes to the text report."""
-    if r.status in ("unreadable", "skipped"):
-        label = {"unreadable": ("无法读取", "unreadable"), "skipped": ("已跳过", "skipped")}[r.status]
-        return [f"{r.path}: [{r.status}] {label[0] if lang == 'zh' else label[1]}: {r.error}"]
+    if r.status in (Status.UNREADABLE, Status.SKIPPED):
+        return [f"{r.path}: [{r.status.value}] {catalogue.label(f'status.{r.status.value}', lang)}: "
+                f"{_words(r.error, lang)}"]
     lines = [text_line(r, f, lang) for f in r.findings]
     if r.output_error:
-        lines.append(f"{r.path}: {r.output_error}")
+        lines.append(f"{r.path}: {_words(r.output_error, lang)}")
     return lines
 
 
@@ -96,19 +101,14 @@ class Tally:
     @property
     def exit_code(self) -> int:
         """0 no error-level finding and every file read; 1 some error finding; 2 some file unreadable."""
-        if self.status["unreadable"] or self.output_errors:
+        if self.status[Status.UNREADABLE] or self.output_errors:
             return 2
         return 1 if self.severity[Severity.ERROR] else 0
 
     def line(self, lang: str) -> str:
         n, sev = self.status, self.severity
-        if lang == "en":
-            return (f"{self.files} files: {n['ok']} ok, {n['flagged']} flagged, {n['unreadable']} unreadable, "
-                    f"{n['skipped']} skipped; {sev[Severity.ERROR]} errors, {sev[Severity.WARNING]} warnings, "
-                    f"{sev[Severity.INFO]} notes")
-        return (f"共 {self.files} 个文件：{n['ok']} 个无问题，{n['flagged']} 个有问题，{n['unreadable']} 个无法读取，"
-                f"{n['skipped']} 个已跳过；错误 {sev[Severity.ERROR]} 处，警告 {sev[Severity.WARNING]} 处，"
-                f"提示 {sev[Severity.INFO]} 处")
+        return catalogue.label("report.tally", lang, files=self.files, **{s.value: n[s] for s in Status},
+                               errors=sev[Severity.ERROR], warnings=sev[Severity.WARNING], notes=sev[Severity.INFO])
 
 
 class TextReport:
@@ -160,15 +160,13 @@ def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh"
 
 def log_line(r: FileResult, lang: str) -> str:
     """One line per file for `watch`: time, file, status, total, grade, counts."""
-    status = catalogue.label(f"status.{r.status}", lang)
+    status = catalogue.label(f"status.{r.status.value}", lang)
     parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
-    if r.status in ("ok", "flagged"):
-        words = ("合计", "等级", "错误", "警告", "提示") if lang == "zh" else ("total", "grade", "errors", "warnings",
-                                                                          "notes")
-        parts += [f"{words[0]} {fmt_number(r.total_entered)}→{fmt_number(r.total_recomputed)}",
-                  f"{words[1]} {r.grade_entered or '—'}/{r.grade_recomputed or '—'}",
-                  f"{words[2]} {r.count(Severity.ERROR)} {words[3]} {r.count(Severity.WARNING)} "
-                  f"{words[4]} {r.count(Severity.INFO)}"]
+    if r.status in (Status.OK, Status.FLAGGED):
+        parts.append(catalogue.label(
+            "log.counts", lang, entered=fmt_number(r.total_entered), recomputed=fmt_number(r.total_recomputed),
+            grade_entered=r.grade_entered or "—", grade_recomputed=r.grade_recomputed or "—",
+            errors=r.count(Severity.ERROR), warnings=r.count(Severity.WARNING), notes=r.count(Severity.INFO)))
     else:
-        parts.append(r.error or "")
+        parts.append(_words(r.error, lang) or "")
     return "  ".join(parts)
