@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from perfeval.model import Finding, Phrase, Severity, Working
+from perfeval.model import SEQUENCE, Finding, Phrase, Severity, Working
 from perfeval.numbers import fmt
 
 
@@ -147,6 +147,8 @@ def render(finding: Finding, lang: str = "zh") -> str:
 def say(words: object, lang: str = "zh") -> str:
     """Any words for people in `lang`: a Phrase from its template, a Working as its steps, a list
     as an enumeration, text read from a sheet as it is, a number as show() writes it."""
+    if isinstance(words, Phrase) and words.key == SEQUENCE:
+        return "".join(say(part, lang) for part in words.params["parts"])
     if isinstance(words, Phrase):
         text = LABELS[words.key][LANGS.index(lang)]
         return text.format_map(_Blank({k: say(v, lang) for k, v in words.params.items()}))
@@ -159,7 +161,7 @@ def say(words: object, lang: str = "zh") -> str:
 
 def working_text(working: Working, lang: str = "zh") -> str:
     """The arithmetic of a recomputation written out in `lang`: its steps one after the other."""
-    return "".join(say(step, lang) for step in working.steps)
+    return say(working.text, lang)
 
 
 def place(source: object) -> object:
@@ -328,7 +330,7 @@ LABELS.update({
     # figures a recomputation lacked, beyond an input's name
     "missing.zero": ("{name}（为 0）", "{name} (is 0)"),
     "missing.conflict": ("{name}（文字中有两个不同的数）", "{name} (the text gives two different values)"),
-    "missing.contested": ("{name}（基础数据或表头与文字不一致）", "{name} (基础数据 or the header differs from the text)"),
+    "missing.contested": ("{name}（基础数据或表头与文字不一致）", "{name} (“基础数据” or the header differs from the text)"),
     "missing.package": ("{package}{name}", "{package} {name}"),
     # what a message speaks of
     "what.total": ("合计", "the total"),
@@ -379,6 +381,80 @@ LABELS.update({
     "reason.overwrite": ("输出文件会覆盖输入文件：{path}（请换一个 --out 文件夹）",
                          "the output would overwrite an input file: {path} (choose another --out folder)"),
 })
+
+
+# ---- the roll-up (rollup.xlsx, rollup.html, the command's line) ----------------------------------
+
+LABELS.update({
+    "rollup.title": ("绩效评价年度汇总", "Performance evaluation roll-up"),
+    "rollup.title_year": ("绩效评价年度汇总（{year}年度）", "Performance evaluation roll-up ({year})"),
+    "rollup.year": ("{year}年度", "{year}: "),
+    "rollup.all_years": ("全部", "All years: "),
+    "rollup.sheet.projects": ("项目总表", "Projects"),
+    "rollup.sheet.grades": ("等级分布", "Grades"),
+    "rollup.sheet.indicators": ("指标失分", "Indicators"),
+    "rollup.sheet.units": ("单位汇总", "Units"),
+    "rollup.sheet.findings": ("问题清单", "Findings"),
+    "rollup.sheet.years": ("年度对比", "Years"),
+    "rollup.cap.projects": ("项目总表：{projects} 个项目，无法读取 {unreadable} 个文件，重复 {duplicates} 个（未计入）",
+                            "Projects: {projects} projects, {unreadable} files unreadable, {duplicates} duplicates "
+                            "(not counted)"),
+    "rollup.cap.grades": ("{year}等级分布（{n} 个项目，填报与重算）",
+                          "{year}grades ({n} projects, entered and recomputed)"),
+    "rollup.cap.indicators": ("{year}各三级指标失分（按失分合计排序）",
+                              "{year}points lost per indicator (most points lost first)"),
+    "rollup.cap.units": ("{year}各单位得分与等级（按重算得分）", "{year}scores and grades per unit (by recomputed score)"),
+    "rollup.cap.findings": ("问题清单：错误与警告 {n} 条（另有提示 {notes} 条，逐项目计数见项目总表）",
+                            "Findings: {n} errors and warnings (and {notes} notes, counted per project in Projects)"),
+    "rollup.cap.year_grades": ("各年度等级分布（重算）", "Grades per year (recomputed)"),
+    "rollup.cap.year_indicators": ("各年度三级指标平均得分", "Mean score per indicator and year"),
+    "rollup.chart.grades": ("等级分布（项目数）", "Grades (projects)"),
+    "rollup.chart.projects": ("项目数", "Projects"),
+    "rollup.chart.indicators": ("失分合计最多的三级指标（前 {n} 项）", "Indicators losing the most points (top {n})"),
+    "rollup.reason_count": ("{text}（{n} 项）", "{text} ({n})"),
+    "rollup.duplicate_of": ("与 {path} 为同一项目，按较新的该文件计入",
+                            "the same project as {path}, which is newer and counts"),
+    "rollup.summary": ("共读取 {files} 个文件，计入项目 {projects} 个{years}；无法读取 {unreadable} 个，重复未计入 {duplicates} 个。"
+                       "等级、指标与单位统计按{scope}（{this_year} 个项目）计。",
+                       "{files} files read, {projects} projects counted{years}; {unreadable} unreadable, "
+                       "{duplicates} duplicates not counted. Grades, indicators and units cover {scope} "
+                       "({this_year} projects)."),
+    "rollup.summary_years": ("（年度：{years}）", " (years: {years})"),
+    "rollup.scope_year": (" {year} 年度", "the year {year}"),
+    "rollup.scope_all": ("全部项目", "all projects"),
+    "rollup.line": ("汇总 {projects} 个项目（年度：{years}），无法读取 {unreadable} 个文件，重复 {duplicates} 个未计入 → {out}",
+                    "rolled up {projects} projects (years: {years}), {unreadable} files unreadable, "
+                    "{duplicates} duplicates not counted → {out}"),
+    "rollup.no_year": ("未注明", "not stated"),
+    "progress": ("复核中", "Checking"),
+})
+
+# roll-up table columns and the few values the tables write themselves, zh (their key) -> en
+ROLLUP_WORDS: dict[str, str] = {
+    "年度": "Year", "项目单位": "Unit", "项目名称": "Project", "项目代码": "Project code",
+    "预算金额(万元)": "Budget (10k yuan)", "合计(填报)": "Total entered", "合计(重算)": "Total recomputed",
+    "等级(填报)": "Grade entered", "等级(重算)": "Grade recomputed", "错误": "Errors", "警告": "Warnings",
+    "提示": "Notes", "状态": "Status", "来源文件": "Source file", "备注": "Note", "等级": "Grade",
+    "填报": "Entered", "重算": "Recomputed", "一级指标": "Level 1", "二级指标": "Level 2", "三级指标": "Indicator",
+    "权重": "Weight", "项目数": "Projects", "平均得分": "Mean score", "平均失分率": "Mean share lost",
+    "失分项目数": "Projects losing points", "失分合计": "Points lost", "常见扣分理由": "Common reasons for deductions",
+    "单元格": "Cell", "级别": "Severity", "代码": "Code", "指标": "Indicator", "说明": "Message", "变化": "Change",
+    "未评定": "not graded", "（未填单位）": "(no unit)",
+}
+_YEAR_WORDS = [(re.compile(r"^(\d{4})年$"), "{0}"), (re.compile(r"^(\d{4})年平均得分$"), "{0} mean score")]
+
+
+def rollup_word(text: str, lang: str) -> str:
+    """A column name or fixed value of the roll-up tables in `lang` (other text stays as it is)."""
+    if lang == "zh":
+        return text
+    if text in ROLLUP_WORDS:
+        return ROLLUP_WORDS[text]
+    for pattern, template in _YEAR_WORDS:
+        m = pattern.match(text)
+        if m:
+            return template.format(*m.groups())
+    return text
 
 
 def label(key: str, lang: str = "zh", **values: object) -> str:

@@ -46,12 +46,12 @@ def _check_rubric(rubric: str | None) -> None:
             raise click.UsageError(str(exc)) from None
 
 
-def _progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+def _progress(results: Iterator[FileResult], total: int, lang: str) -> Iterator[FileResult]:
     """click's progress bar on stderr for batches, when stderr is a terminal."""
     if total < 2 or not sys.stderr.isatty():
         yield from results
         return
-    with click.progressbar(length=total, label="复核中", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=catalogue.label("progress", lang), file=sys.stderr) as bar:
         for r in results:
             bar.update(1)
             yield r
@@ -79,16 +79,18 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
     _check_rubric(rubric)
     files = expand(paths, skip=out)
     if out is None:
-        tally = formats.write(fmt, _progress(pool.run(files, rubric, jobs, lang=lang), len(files)), sys.stdout, lang)
+        tally = formats.write(fmt, _progress(pool.run(files, rubric, jobs, lang=lang), len(files), lang), sys.stdout,
+                              lang)
         sys.exit(tally.exit_code)
     try:
         out.mkdir(parents=True, exist_ok=True)
         outputs = annotate.output_paths(files, out, reserved=(summary.NAME,))
     except (OSError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(catalogue.say(exc.args[0], lang) if isinstance(exc, ValueError) and exc.args
+                               else str(exc)) from None
     with Outbox(out, rubric, lang, force) as box:
         results = (result for result, _ in box.process(files, outputs, jobs))
-        tally = formats.write(fmt, _progress(results, len(files)), sys.stdout, lang)
+        tally = formats.write(fmt, _progress(results, len(files), lang), sys.stdout, lang)
         code = tally.exit_code
         if box.changed or not (out / summary.NAME).exists():
             try:
@@ -139,18 +141,20 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
 @click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
 @jobs_option
 @rubric_option
+@lang_option
 def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: int | None, jobs: int,
-                   rubric: str | None) -> None:
+                   rubric: str | None, lang: str) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
     _check_rubric(rubric)
     from perfeval.rollup import tables, writers     # pandas: imported only by the command that needs it
     result = tables.build(tables.collect(sources, year, rubric, jobs))
-    writers.WRITERS["xlsx"](result, out)
+    writers.WRITERS["xlsx"](result, out, lang)
     if html:
-        writers.WRITERS["html"](result, html)
+        writers.WRITERS["html"](result, html, lang)
     c = result.counts
-    click.echo(f"汇总 {c['projects']} 个项目（年度：{'、'.join(map(str, result.years)) or '未注明'}），"
-               f"无法读取 {c['unreadable']} 个文件，重复 {c['duplicates']} 个未计入 → {', '.join(filter(None, [out, html]))}")
+    years = catalogue.say(tuple(map(str, result.years)), lang) or catalogue.label("rollup.no_year", lang)
+    click.echo(catalogue.label("rollup.line", lang, projects=c["projects"], years=years, unreadable=c["unreadable"],
+                               duplicates=c["duplicates"], out=", ".join(filter(None, [out, html]))))
 
 
 @main.command()

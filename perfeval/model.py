@@ -55,6 +55,7 @@ def _data(value: object) -> object:
     return value
 
 
+SEQUENCE = "seq"              # the Phrase key of parts rendered one after the other (a working's steps)
 Words = str | Phrase          # text for people: as read from a sheet (str) or to be rendered (Phrase)
 
 
@@ -159,6 +160,11 @@ class Working:
     steps: tuple[Phrase, ...]
     figures: tuple[Figure, ...] = ()
     result: Decimal | None = None
+
+    @property
+    def text(self) -> Phrase:
+        """The steps as one Phrase (for a finding's params): rendered one after the other."""
+        return Phrase(SEQUENCE, {"parts": self.steps})
 
     def then(self, *steps: Phrase, figures: tuple[Figure, ...] = (), result: Decimal | None = None) -> Working:
         return Working(self.steps + steps, self.figures + figures, self.result if result is None else result)

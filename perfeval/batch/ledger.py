@@ -104,7 +104,8 @@ def _words(words: object) -> str | None:
     return json.dumps(words.to_data(), ensure_ascii=False) if isinstance(words, Phrase) else words
 
 
-def _unwords(text: str | None) -> object:
+def words_from_text(text: str | None) -> object:
+    """A reason as the ledger keeps it: a Phrase (its JSON) or text."""
     return Phrase.from_data(json.loads(text)) if text and text.startswith('{"$p"') else text
 
 
@@ -233,11 +234,11 @@ class Ledger:
         findings = tuple(_finding(r) for r in self.db.execute(
             "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
         return FileResult(
-            path=row["path"], status=row["status"], error=_unwords(row["error"]), sheet=row["sheet"], rubric=row["rubric"],
+            path=row["path"], status=row["status"], error=words_from_text(row["error"]), sheet=row["sheet"], rubric=row["rubric"],
             project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
             grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-            findings=findings, indicators=indicators, output=row["output"], output_error=_unwords(row["output_error"]),
+            findings=findings, indicators=indicators, output=row["output"], output_error=words_from_text(row["output_error"]),
             title=row["title"])
 
 

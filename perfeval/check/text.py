@@ -61,7 +61,9 @@ class Computed:
         return Working((rules.expr(self.measured.text), *cited(self.measured.figures)), self.measured.figures,
                        self.measured.value)
 
-    formula = working           # rendered by the writers in their language
+    @property
+    def formula(self) -> Phrase:
+        return self.working.text
 
 
 @dataclass(frozen=True)
