@@ -427,6 +427,13 @@ LABELS.update({
                     "{duplicates} duplicates not counted → {out}"),
     "rollup.no_year": ("未注明", "not stated"),
     "progress": ("复核中", "Checking"),
+    "watch.polling": ("无法使用系统文件事件（{error}），改为每 2 秒轮询一次",
+                      "native file events unavailable ({error}): polling every 2 seconds"),
+    "watch.watching": ("正在监视 {inbox}（按 Ctrl-C 停止）", "watching {inbox} (Ctrl-C stops)"),
+    "watch.stopped": ("已停止监视", "stopped watching"),
+    "watch.nested": ("--out 文件夹不能与 INBOX 相同，也不能互相包含",
+                     "the --out folder must not be INBOX, inside it, or contain it"),
+    "unit.wan_yuan": ("{value}万元", "{value} (10k yuan)"),
 })
 
 # roll-up table columns and the few values the tables write themselves, zh (their key) -> en

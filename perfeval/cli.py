@@ -121,7 +121,7 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
     _check_rubric(rubric)
     inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
     if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
-        raise click.UsageError("--out 文件夹不能与 INBOX 相同，也不能互相包含")
+        raise click.UsageError(catalogue.label("watch.nested", lang))
     with Outbox(outbox, rubric, lang, force) as box:
         def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
             outputs = [annotate.mirrored_path(p, inbox, outbox) for p in paths]
@@ -131,7 +131,8 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
             if box.changed:
                 box.write_summary()
 
-        watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=click.echo)
+        watching.watch(inbox, process, once=once, poll=poll, settle=settle,
+                       log=lambda words: click.echo(catalogue.say(words, lang)))
 
 
 @main.command("rollup")

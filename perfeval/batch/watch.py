@@ -17,6 +17,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from perfeval.batch.inbox import Inbox
+from perfeval.model import Phrase
 
 
 class _Wake(FileSystemEventHandler):
@@ -37,7 +38,7 @@ def start_observer(root: Path, poll: float | None, wake: threading.Event, log: C
             observer.start()
             return observer
         except OSError as exc:
-            log(f"无法使用系统文件事件（{exc}），改为每 2 秒轮询一次")
+            log(Phrase("watch.polling", {"error": str(exc)}))
             poll = 2.0
     observer = PollingObserver(timeout=poll)
     observer.schedule(handler, str(root), recursive=True)
@@ -84,7 +85,7 @@ def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None]
     wake = threading.Event()
     with Stopper(wake) as stopper:
         observer = start_observer(inbox, poll, wake, log)
-        log(f"正在监视 {inbox}（按 Ctrl-C 停止）")
+        log(Phrase("watch.watching", {"inbox": str(inbox)}))
         try:
             while not stopper.stopped:
                 ready = box.ready()
@@ -96,4 +97,4 @@ def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None]
         finally:
             observer.stop()
             observer.join(timeout=5)
-        log("已停止监视")
+        log(Phrase("watch.stopped"))

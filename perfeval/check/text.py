@@ -14,15 +14,17 @@ from perfeval.check import table as table_checks
 from perfeval.score import rules
 from perfeval.text.binding import Bound, first_conflict, most_precise
 from perfeval.score.evidence import Evidence, FigureSet
-from perfeval.model import Finding, Phrase, Working
+from perfeval.model import SEQUENCE, Finding, Phrase, Working
 from perfeval.numbers import fmt, fmt_rate
 from perfeval.score.recompute import Recomputation, cited
 from perfeval.rubric import Input
 from perfeval.text.figures import TIME_KINDS, package_label
 
 
-def _show(value: Decimal, inp: Input) -> str:
-    return fmt_rate(value) if inp.unit == "rate" else f"{fmt(value, 4)}{inp.unit if inp.unit == '万元' else ''}"
+def _show(value: Decimal, inp: Input) -> str | Phrase:
+    if inp.unit == "rate":
+        return fmt_rate(value)
+    return Phrase("unit.wan_yuan", {"value": fmt(value, 4)}) if inp.unit == "万元" else fmt(value, 4)
 
 
 def _plain(value: Decimal | str, inp: Input) -> Decimal | str:
@@ -106,8 +108,9 @@ def verdict(b: Bound, inp: Input, found: FigureSet) -> Verdict | None:
     return Verdict(False, computed[0], next((c for c in computed[1:] if holds(c)), None))
 
 
-def _should(b: Bound, inp: Input, c: Computed) -> str:
-    return ("≤ " if b.figure.partial else "") + _show(c.measured.value, inp)
+def _should(b: Bound, inp: Input, c: Computed) -> str | Phrase:
+    shown = _show(c.measured.value, inp)
+    return Phrase(SEQUENCE, {"parts": ("≤ ", shown)}) if b.figure.partial else shown
 
 
 def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: str | None, mismatch):
