@@ -5,7 +5,6 @@ an input is written as text (a 扣分理由 `=HYPERLINK(...)` stays text); the H
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ from perfeval.catalogue import label, render, rollup_word, say, severity_label
 from perfeval.model import Finding, Phrase, Severity
 from perfeval.numbers import fmt, fmt_rate
 from perfeval.rollup.tables import Rollup
+from perfeval.files import write_atomically
 from perfeval.rubric import templates_dir
 
 PERCENT = {"平均失分率"}
@@ -88,7 +88,7 @@ def _text(column: str, value: object, lang: str = "zh") -> str | None:
 # ---- xlsx ----------------------------------------------------------------------------------------
 
 def write_xlsx(r: Rollup, path: str | Path, lang: str = "zh") -> None:
-    _replace(path, lambda tmp: _write_xlsx(r, tmp, lang))
+    write_atomically(Path(path), lambda tmp: _write_xlsx(r, tmp, lang))
 
 
 def _write_xlsx(r: Rollup, path: str, lang: str) -> None:
@@ -184,7 +184,7 @@ def write_html(r: Rollup, path: str | Path, lang: str = "zh") -> None:
         rollup=r, sections=sections, lang="zh-CN" if lang == "zh" else "en",
         title=label("rollup.title_year", lang, year=r.year) if r.year else label("rollup.title", lang),
         summary=_html_summary(r, lang))
-    _replace(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
+    write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
 
 
 def _html_summary(r: Rollup, lang: str) -> list[dict]:
@@ -244,21 +244,6 @@ def _indicators_svg(frame: pd.DataFrame, lang: str) -> dict:
 
 
 SVG = {"grades": _grades_svg, "indicators": _indicators_svg}
-
-
-# ---- both ----------------------------------------------------------------------------------------
-
-def _replace(path: str | Path, write: Callable[[str], None]) -> None:
-    """Write through a temporary file in the target folder, then move it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 WRITERS: dict[str, Callable[[Rollup, str | Path, str], None]] = {"xlsx": write_xlsx, "html": write_html}
