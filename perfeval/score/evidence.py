@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from perfeval.text.binding import Bound, bind, first_conflict, months_between, most_precise
 from perfeval.model import Figure, IndicatorRow, Phrase, Sheet
 from perfeval.numbers import fmt, parse_figure
+from perfeval.read.words import sheet_words
 from perfeval.rubric import Indicator, Rubric
 from perfeval.text.figures import TIME_KINDS, Passage, extract, package_label
 
@@ -24,14 +25,15 @@ TEXT_LABELS = ("扣分理由", "存在问题", NARRATIVE)
 
 
 def structured(sheet: Sheet, rubric: Rubric) -> dict[str, Figure]:
-    """Figures from the header (预算金额) and the 基础数据 sheet; 基础数据 wins over the header."""
+    """Figures from the header (an input with `header = "budget"` takes 预算金额) and the 基础数据 sheet;
+    基础数据 wins over the header."""
     figures: dict[str, Figure] = {}
-    budget = rubric.inputs.get("预算金额")
-    if budget is not None and sheet.project.budget is not None:
-        cell = sheet.project.budget_cell
-        figures[budget.name] = Figure(budget.name, sheet.project.budget, Phrase(
-            "source.header", {"name": budget.name, "cell": cell}) if cell else Phrase("source.header_only",
-                                                                                 {"name": budget.name}))
+    for inp in rubric.inputs.values():
+        value = getattr(sheet.project, inp.header) if inp.header else None
+        if value is not None:
+            cell, name = getattr(sheet.project, f"{inp.header}_cell"), sheet_words().label(inp.header)
+            figures[inp.name] = Figure(inp.name, value, Phrase("source.header", {"name": name, "cell": cell})
+                                       if cell else Phrase("source.header_only", {"name": name}))
     for written, raw, cell in sheet.basic_data:
         inp = rubric.input_named(written)
         if inp is None:

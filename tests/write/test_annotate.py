@@ -27,10 +27,11 @@ from openpyxl.workbook.defined_name import DefinedName
 import xlsx_parts
 from conftest import CLEAN
 from perfeval import __version__
-from perfeval.write import annotate
+from perfeval.batch.names import output_paths
 from perfeval.read import fidelity
 from perfeval.catalogue import label
 from perfeval.cli import main
+from paths import SAMPLES
 
 RED, AMBER = "00FFC7CE", "00FFEB9C"
 
@@ -130,7 +131,7 @@ def test_copy_equals_the_original_cell_for_cell(make_sheet, tmp_path):
 
 
 def test_marks_sit_exactly_at_the_flagged_cells(tmp_path):
-    src = Path(__file__).parent.parent / "sample_workbooks" / "02_评分错误示例.xlsx"
+    src = SAMPLES / "02_评分错误示例.xlsx"
     doc, _ = check(src, out=tmp_path)
     (f,) = doc["files"]
     ws = load(f["output"])["评分表"]
@@ -185,7 +186,7 @@ def test_an_existing_comment_on_a_flagged_cell_is_kept_below_ours(make_sheet, tm
 
 
 def test_findings_sheet_lists_every_finding_sorted_and_linked(tmp_path):
-    src = Path(__file__).parent.parent / "sample_workbooks" / "03_结构错误示例.xlsx"
+    src = SAMPLES / "03_结构错误示例.xlsx"
     doc, _ = check(src, out=tmp_path)
     (f,) = doc["files"]
     wb = load(f["output"])
@@ -215,7 +216,7 @@ def test_findings_sheet_lists_every_finding_sorted_and_linked(tmp_path):
 
 
 def test_summary_sheet_opens_first_and_states_the_project(tmp_path):
-    src = Path(__file__).parent.parent / "sample_workbooks" / "04_基础数据核算示例.xlsx"
+    src = SAMPLES / "04_基础数据核算示例.xlsx"
     doc, _ = check(src, out=tmp_path)
     wb = load(doc["files"][0]["output"])
     ws = wb.active
@@ -321,7 +322,7 @@ def test_same_stem_inputs_get_their_own_copies_on_every_run(make_sheet, tmp_path
 
 def test_output_names(tmp_path):
     out = tmp_path / "out"
-    names = lambda *ps: [p.name for p in annotate.output_paths([tmp_path / p for p in ps], out)]
+    names = lambda *ps: [p.name for p in output_paths([tmp_path / p for p in ps], out)]
     assert names("x/表.xlsx", "y/其他.XLSX", "y/表.xlsm") == ["表.checked.xlsx", "其他.checked.xlsx",
                                                                "表.checked.xlsm"]
     assert names("p/a/表.xlsx", "q/a/表.xlsx") == ["表 (p-a).checked.xlsx", "表 (q-a).checked.xlsx"]
@@ -329,7 +330,7 @@ def test_output_names(tmp_path):
     assert names("p/表.xlsx", "p/表.xlsx") == ["表.checked.xlsx", "表.checked.xlsx"]
     (tmp_path / "out").mkdir()
     with pytest.raises(ValueError):
-        annotate.output_paths([tmp_path / "表.xlsx", out / "表.checked.xlsx"], out)
+        output_paths([tmp_path / "表.xlsx", out / "表.checked.xlsx"], out)
 
 
 def outputs(folder):
