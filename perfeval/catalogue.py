@@ -6,13 +6,15 @@ Templates are filled with str.format from a finding's params plus `entered`, `ex
 from __future__ import annotations
 
 import tomllib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from decimal import Decimal
 
-from perfeval.model import Finding, Severity
+from perfeval.model import SEQUENCE, Finding, Phrase, Severity, Working
 from perfeval.numbers import fmt
+from perfeval.phrases import YEAR_WORDS, LABELS, ROLLUP_WORDS
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,41 @@ def show(value: object) -> str:
 def render(finding: Finding, lang: str = "zh") -> str:
     """The finding's message in `lang`, filled from its fields and params."""
     template = CATALOGUE[finding.code].message[lang]
-    values = {k: show(v) for k, v in finding.params.items()}
+    values = {k: say(v, lang) for k, v in finding.params.items()}
     values.update(entered=show(finding.entered), expected=show(finding.expected),
                   indicator=finding.indicator or "")
     if finding.working is not None:
-        values.setdefault("formula", finding.working.formula)
+        values.setdefault("formula", working_text(finding.working, lang))
     return template.format_map(_Blank(values))
+
+
+def say(words: object, lang: str = "zh") -> str:
+    """Any words for people in `lang`: a Phrase from its template, a Working as its steps, a list
+    as an enumeration, text read from a sheet as it is, a number as show() writes it."""
+    if isinstance(words, Phrase) and words.key == SEQUENCE:
+        return "".join(say(part, lang) for part in words.params["parts"])
+    if isinstance(words, Phrase):
+        text = LABELS[words.key][LANGS.index(lang)]
+        return text.format_map(_Blank({k: say(v, lang) for k, v in words.params.items()}))
+    if isinstance(words, Working):
+        return working_text(words, lang)
+    if isinstance(words, (list, tuple)):
+        return ("、" if lang == "zh" else ", ").join(say(w, lang) for w in words)
+    return show(words)
+
+
+def working_text(working: Working, lang: str = "zh") -> str:
+    """The arithmetic of a recomputation written out in `lang`: its steps one after the other."""
+    return say(working.text, lang)
+
+
+def place(source: object) -> object:
+    """Where a figure came from, without the words quoted there: "H16 扣分理由“…”" -> "H16 扣分理由";
+    a date span or a default is placed where its first figure is."""
+    if isinstance(source, Phrase):
+        inner = source.params.get("source", source.params.get("start"))
+        return source if inner is None else place(inner)
+    return re.split(r"[“（]", source, maxsplit=1)[0].strip()
 
 
 class _Blank(dict):
@@ -156,148 +187,17 @@ def severity_label(severity: Severity, lang: str = "zh") -> str:
             "en": {"error": "error", "warning": "warning", "info": "info"}}[lang][severity.value]
 
 
-# ---- labels of the workbooks perfeval writes (annotated copy, batch summary.xlsx) ----------------
-
-LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
-    "sheet.summary": ("汇总", "Summary"),
-    "sheet.findings": ("复核结果", "Findings"),
-    "sheet.files": ("文件", "Files"),
-    "col.no": ("序号", "No."),
-    "col.severity": ("严重程度", "Severity"),
-    "col.code": ("代码", "Code"),
-    "col.level1": ("一级指标", "Level 1"),
-    "col.level2": ("二级指标", "Level 2"),
-    "col.level3": ("三级指标", "Indicator"),
-    "col.cell": ("单元格", "Cell"),
-    "col.entered": ("填报值", "Entered"),
-    "col.recomputed": ("复核值", "Recomputed"),
-    "col.message": ("说明", "Message"),
-    "col.working": ("算式与数据来源", "Working and sources"),
-    "col.file": ("文件", "File"),
-    "col.unit": ("项目单位", "Unit"),
-    "col.project": ("项目名称", "Project"),
-    "col.rubric": ("评分规则", "Rubric"),
-    "col.total_entered": ("合计（填报）", "Total entered"),
-    "col.total_recomputed": ("合计（复核）", "Total recomputed"),
-    "col.grade_entered": ("等级（填报）", "Grade entered"),
-    "col.grade_recomputed": ("等级（复核）", "Grade recomputed"),
-    "col.errors": ("错误", "Errors"),
-    "col.warnings": ("警告", "Warnings"),
-    "col.status": ("状态", "Status"),
-    "col.output": ("复核文件", "Annotated copy"),
-    "col.note": ("备注", "Note"),
-    "status.ok": ("无问题", "ok"),
-    "status.flagged": ("有问题", "flagged"),
-    "status.unreadable": ("无法读取", "unreadable"),
-    "status.skipped": ("已跳过", "skipped"),
-    "output.failed": ("未能生成复核文件：{reason}", "no annotated copy written: {reason}"),
-    "sum.title": ("绩效评价评分表复核汇总", "Review summary of the scoring sheet"),
-    "sum.code": ("项目代码", "Project code"),
-    "sum.budget": ("预算金额（万元）", "Budget (10k yuan)"),
-    "sum.sheet": ("评分表", "Scoring sheet"),
-    "sum.no_rubric": ("未匹配到评分规则", "no rubric matched"),
-    "sum.level": ("级次", "Level"),
-    "sum.indicator": ("指标", "Indicator"),
-    "sum.weight": ("权重", "Weight"),
-    "sum.entered": ("填报得分", "Entered"),
-    "sum.recomputed": ("复核得分", "Recomputed"),
-    "sum.difference": ("差异", "Difference"),
-    "sum.level1": ("一级", "level 1"),
-    "sum.level2": ("二级", "level 2"),
-    "sum.unplaced": ("（未归类）", "(unplaced)"),
-    "sum.total": ("合计", "Total"),
-    "sum.grade": ("评价等级", "Grade"),
-    "sum.same": ("一致", "same"),
-    "sum.differs": ("不一致", "differs"),
-    "sum.counts": ("问题数量", "Findings"),
-    "sum.losses": ("未能保留的原文件内容", "Not carried over from the original"),
-    "sum.no_losses": ("无：原文件内容全部保留", "none: everything of the original was kept"),
-    "sum.lost_n": ("原文件中的 {n} 个{what}未能保留", "{n} {what} of the original could not be kept"),
-    "sum.lost": ("原文件中的{what}未能保留", "the original's {what} could not be kept"),
-    "sum.copy_notes": ("复核副本说明", "About this copy"),
-    "sum.no_copy_notes": ("无", "none"),
-    "copy.signature": ("原文件带有数字签名：复核副本改动了工作簿，签名已不再有效，故未随副本保留（原文件及其签名不受影响）",
-                       "the original is digitally signed: the copy differs from what was signed, so the signature "
-                       "was not carried into it (the original and its signature are untouched)"),
-    "copy.protected": ("原工作簿设有结构保护：副本保留该保护，“汇总”“复核结果”两张表照常加入",
-                       "the original's workbook structure is protected: the copy keeps the protection, and the "
-                       "Summary and Findings sheets were added all the same"),
-    "copy.threaded": ("工作表“{sheet}”的单元格 {cells} 已有新式批注（会话）：原批注保持原样，复核说明未写入这些单元格的批注，"
-                      "请见“复核结果”表",
-                      "cells {cells} of sheet '{sheet}' already have a threaded comment: it is left as it is, and "
-                      "the review note is not added to it; see the Findings sheet"),
-    "copy.note_kept": ("工作表“{sheet}”的单元格 {cells} 原有批注：复核说明在前，原批注全文保留在其后",
-                       "cells {cells} of sheet '{sheet}' already had a note: the review note comes first, the "
-                       "original note follows in full"),
-    "copy.cf_fill": ("工作表“{sheet}”的单元格 {cells} 设有带填充色的条件格式：条件成立时会遮住复核标记的底色，"
-                     "请以批注和“复核结果”表为准",
-                     "cells {cells} of sheet '{sheet}' have conditional formatting with a fill: when its condition "
-                     "holds it hides the mark's colour; the comment and the Findings sheet still mark them"),
-    "copy.strict": ("原文件为 Strict Open XML 格式，无法在保留原内容的前提下生成复核副本；请在 Excel 中另存为"
-                    "“Excel 工作簿（.xlsx）”后再提交",
-                    "the original is a Strict Open XML workbook, which cannot be copied faithfully; save it as "
-                    "an ordinary Excel workbook (.xlsx) and submit it again"),
-    "copy.damaged": ("原文件的压缩包部件已损坏（{detail}），无法生成完好的复核副本",
-                     "a part of the original package is damaged ({detail}), so no sound copy can be made"),
-    "sum.file": ("原文件", "Original file"),
-    "sum.sha256": ("原文件 SHA-256", "SHA-256 of the original"),
-    "sum.tool": ("复核工具", "Checked with"),
-    "sum.checked_at": ("复核时间", "Checked at"),
-    "note.title": ("perfeval 复核：{n} 项", "perfeval review: {n} finding(s)"),
-    "note.indicator": ("指标", "Indicator"),
-    "note.formula": ("算式", "Formula"),
-    "note.figures": ("数据", "Figures"),
-    "note.original": ("原批注", "Original comment"),
-    "feature.shape": ("形状", "shape(s)"),
-    "feature.image": ("图片", "image(s)"),
-    "feature.cell_image": ("单元格内图片", "in-cell image(s)"),
-    "feature.chart": ("图表", "chart(s)"),
-    "feature.header_image": ("工作表的页眉页脚图片", "sheet(s) with header/footer pictures"),
-    "feature.background": ("工作表背景图片", "sheet background picture(s)"),
-    "feature.other_drawing": ("其他绘图对象（如 SmartArt）", "other drawing object(s) (e.g. SmartArt)"),
-    "feature.unreadable_drawing": ("无法解析的绘图部件", "unreadable drawing part(s)"),
-    "feature.comment": ("批注", "comment(s)"),
-    "feature.threaded_comment": ("新式批注（线程批注，其文字保留为普通批注）",
-                                 "threaded comment(s) (their text stays as plain comments)"),
-    "feature.form_control": ("表单控件（按钮、复选框等）", "form control(s) (buttons, check boxes)"),
-    "feature.activex": ("ActiveX 控件", "ActiveX control(s)"),
-    "feature.ole_object": ("嵌入对象（OLE）", "embedded OLE object(s)"),
-    "feature.pivot_table": ("数据透视表", "pivot table(s)"),
-    "feature.table": ("表格（列表对象）", "table(s)"),
-    "feature.slicer": ("切片器", "slicer(s)"),
-    "feature.timeline": ("日程表", "timeline(s)"),
-    "feature.external_link": ("外部链接", "external link(s)"),
-    "feature.vba": ("宏（VBA 工程）", "VBA project(s)"),
-    "feature.signature": ("数字签名", "digital signature(s)"),
-    "feature.printer_settings": ("打印机驱动专用设置（页面设置本身已保留）",
-                                 "printer driver setting(s) (the page setup itself is kept)"),
-    "feature.cached_value": ("公式的缓存计算结果（打开时重新计算）",
-                             "cached formula result(s) (recalculated on opening)"),
-    "feature.ext_conditional_formatting": ("扩展条件格式（Excel 2010 起的新规则）",
-                                           "extended conditional formatting (Excel 2010+)"),
-    "feature.ext_data_validation": ("扩展数据验证（如引用其他工作表的下拉列表）",
-                                    "extended data validation (e.g. lists from other sheets)"),
-    "feature.ext_sparkline": ("迷你图", "sparklines"),
-    "feature.ext_protected_range": ("允许编辑区域", "protected ranges"),
-    "feature.ext_ignored_error": ("忽略错误标记", "ignored-error marks"),
-    "feature.ext_web": ("Web 加载项", "web extensions"),
-    # text report
-    "report.infos_one": ("{n} 处：{title}（加 -v 逐条列出）", "{n} findings: {title} (-v lists them)"),
-    "report.infos": ("提示 {n} 处：{codes}（加 -v 逐条列出）", "{n} notes: {codes} (-v lists them)"),
-    "report.list_sep": ("、", ", "),
-    "report.ignored": ("；另有 {n} 处按设置忽略（{codes}）", "; {n} more ignored by the selection ({codes})"),
-    # watch
-    "watch.watching": ("正在监视 {path}（按 Ctrl-C 停止）", "watching {path} (Ctrl-C stops)"),
-    "watch.stopped": ("已停止监视", "stopped watching"),
-    "watch.polling": ("无法使用系统文件事件（{reason}），改为每 2 秒轮询一次",
-                      "native file events unavailable ({reason}); polling every 2 seconds"),
-    "watch.waiting": ("{n} 个文件刚放入，等待其复制完成（约 {seconds} 秒）…",
-                      "{n} file(s) just dropped in; waiting about {seconds} s for the copy to finish…"),
-    "watch.left_young": ("{path}：仍在复制（大小或修改时间仍在变化），留待下次处理",
-                         "{path}: still being copied (size or time still changing); left for the next run"),
-    "watch.left_incomplete": ("{path}：还不是完整的工作簿（可能尚未复制完），留待下次处理",
-                              "{path}: not a complete workbook yet (perhaps still being copied); left for the next run"),
-}
+def rollup_word(text: str, lang: str) -> str:
+    """A column name or fixed value of the roll-up tables in `lang` (other text stays as it is)."""
+    if lang == "zh":
+        return text
+    if text in ROLLUP_WORDS:
+        return ROLLUP_WORDS[text]
+    for pattern, template in YEAR_WORDS:
+        m = pattern.match(text)
+        if m:
+            return template.format(*m.groups())
+    return text
 
 
 def label(key: str, lang: str = "zh", **values: object) -> str:

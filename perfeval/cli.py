@@ -25,12 +25,12 @@ def _check_rubric(rubric: str | None) -> None:
             raise click.UsageError(str(exc)) from None
 
 
-def _progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+def _progress(results: Iterator[FileResult], total: int, lang: str) -> Iterator[FileResult]:
     """click's progress bar on stderr for batches, when stderr is a terminal."""
     if total < 2 or not sys.stderr.isatty():
         yield from results
         return
-    with click.progressbar(length=total, label="复核中", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=catalogue.label("progress", lang), file=sys.stderr) as bar:
         for r in results:
             bar.update(1)
             yield r
@@ -52,7 +52,8 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     _check_rubric(rubric)
     try:
-        code = commands.check(paths, out, sys.stdout, fmt, jobs, force, rubric, lang, progress=_progress,
+        code = commands.check(paths, out, sys.stdout, fmt, jobs, force, rubric, lang,
+                              progress=lambda results, total: _progress(results, total, lang),
                               warn=lambda text: click.echo(text, err=True), verbosity=verbosity,
                               selection=selection)
     except commands.UsageProblem as exc:
@@ -83,19 +84,14 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
 @click.option("--out", cls=options.Needed, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
 @click.option("--html", type=click.Path(dir_okay=False), help="同时写出的离线 HTML 报告")
 @click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
-@options.stack(options.jobs, options.rubric)
+@options.stack(options.jobs, options.rubric, options.lang)
 def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: int | None, jobs: int,
-                   rubric: str | None) -> None:
+                   rubric: str | None, lang: str) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
     _check_rubric(rubric)
-    from perfeval.rollup import tables, writers     # pandas: imported only by the command that needs it
-    result = tables.build(tables.collect(sources, year, rubric, jobs, progress=_progress))
-    writers.WRITERS["xlsx"](result, out)
-    if html:
-        writers.WRITERS["html"](result, html)
-    c = result.counts
-    click.echo(f"汇总 {c['projects']} 个项目（年度：{'、'.join(map(str, result.years)) or '未注明'}），"
-               f"无法读取 {c['unreadable']} 个文件，重复 {c['duplicates']} 个未计入 → {', '.join(filter(None, [out, html]))}")
+    from perfeval.rollup import command       # pandas: imported only by the command that needs it
+    click.echo(command.run(sources, out, html, year, jobs, rubric, lang,
+                           progress=lambda results, total: _progress(results, total, lang)))
 
 
 @main.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 
 
 class Severity(str, Enum):
@@ -15,6 +15,49 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Status(StrEnum):
+    """What became of one checked sheet; the value is what JSON and the ledger carry."""
+    OK = "ok"
+    FLAGGED = "flagged"
+    UNREADABLE = "unreadable"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words for people kept as a catalogue key and its params; writers render it in their language.
+
+    Params are plain values (text, numbers already written out) or other Phrases; a list or tuple
+    of them is rendered as an enumeration (、 in Chinese, ", " in English).
+    """
+    key: str
+    params: dict = field(default_factory=dict, hash=False)
+
+    def to_data(self) -> dict:
+        return {"$p": self.key, "params": {k: _data(v) for k, v in self.params.items()}}
+
+    @staticmethod
+    def from_data(data: object) -> object:
+        """The inverse of to_data for any value: Phrases (and lists of them) come back as Phrases."""
+        if isinstance(data, dict) and "$p" in data:
+            return Phrase(data["$p"], {k: Phrase.from_data(v) for k, v in data["params"].items()})
+        if isinstance(data, list):
+            return tuple(Phrase.from_data(v) for v in data)
+        return data
+
+
+def _data(value: object) -> object:
+    if isinstance(value, Phrase):
+        return value.to_data()
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    return value
+
+
+SEQUENCE = "seq"              # the Phrase key of parts rendered one after the other (a working's steps)
+Words = str | Phrase          # text for people: as read from a sheet (str) or to be rendered (Phrase)
 
 
 @dataclass(frozen=True)
@@ -164,16 +207,28 @@ class Figure:
     """One number used in a recomputation and where it came from."""
     name: str
     value: Decimal
-    source: str                 # "基础数据!B3", "表头 预算金额 I3", "H16 扣分理由“实际已支付413.905万元”"
+    source: Words               # "基础数据!B3", "H16 扣分理由“实际已支付413.905万元”", or a Phrase
+                                # (header figure, default, span of dates) rendered by the writers
     low: Decimal | None = None  # the values a rough figure stands for (约444.2万元, 2016年9月)
     high: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class Working:
-    """How a score was recomputed: the arithmetic written out and the figures it used."""
-    formula: str                # "413.905 / 444.205 × 2"
+    """How a score was recomputed, as steps: each a catalogue template key and its params (the
+    arithmetic in neutral symbols: "413.905 ÷ 444.205 = 93.18%"), rendered in a language by
+    catalogue.working_text; the figures it used with their sources; and its result."""
+    steps: tuple[Phrase, ...]
     figures: tuple[Figure, ...] = ()
+    result: Decimal | None = None
+
+    @property
+    def text(self) -> Phrase:
+        """The steps as one Phrase (for a finding's params): rendered one after the other."""
+        return Phrase(SEQUENCE, {"parts": self.steps})
+
+    def then(self, *steps: Phrase, figures: tuple[Figure, ...] = (), result: Decimal | None = None) -> Working:
+        return Working(self.steps + steps, self.figures + figures, self.result if result is None else result)
 
 
 @dataclass(frozen=True)
@@ -237,8 +292,8 @@ class GroupResult:
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    status: str                 # ok | flagged | unreadable | skipped
-    error: str | None = None
+    status: Status
+    error: Words | None = None         # why the file could not be read (a Phrase, or text read elsewhere)
     sheet: str | None = None
     rubric: str | None = None
     project: Project = Project()
@@ -249,13 +304,16 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     indicators: tuple[IndicatorResult, ...] = ()
     output: str | None = None          # the annotated copy, when one was asked for and written
-    output_error: str | None = None    # why no annotated copy could be written (the findings stand)
+    output_error: Words | None = None  # why no annotated copy could be written (the findings stand)
     output_notes: tuple[str, ...] = ()  # what the annotated copy could not do as for any workbook (its 汇总 says it too)
     title: str | None = None           # the sheet's title (`2018-2019年度...评分意见表`): the year comes from it
     sha256: str | None = None          # of the file's content, computed once (by the outbox or the reader)
     rubric_title: str | None = None
     groups: tuple[GroupResult, ...] = ()    # level-1 groups, each followed by its level-2 groups, sheet order
     tree: tuple[tuple[str, str | None, str | None], ...] = ()   # (indicator, level-1, level-2): rubric and rows
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))     # "ok" read back from the ledger
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

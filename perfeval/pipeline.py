@@ -10,7 +10,7 @@ from perfeval import rubric as rubrics
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
 from perfeval.files import is_skipped_name
-from perfeval.model import FileResult, GroupResult, IndicatorResult, Severity, Sheet
+from perfeval.model import FileResult, GroupResult, IndicatorResult, Phrase, Severity, Sheet, Status
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet, sha256_of
 from perfeval.score import recompute
@@ -32,7 +32,7 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
     grade_bands = table_checks.bands(rc)
     result = FileResult(
         path=sheet.path,
-        status="flagged" if any(f.severity != Severity.INFO for f in findings) else "ok",
+        status=Status.FLAGGED if any(f.severity != Severity.INFO for f in findings) else Status.OK,
         sheet=sheet.sheet, rubric=rubric.id if rubric else None, project=sheet.project,
         total_entered=total, total_recomputed=recomputed_total,
         grade_entered=grade_bands.entered(sheet.grade.value) if sheet.grade and sheet.grade.value else None,
@@ -96,7 +96,7 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     file's digest when the caller has it already."""
     path = Path(path)
     if is_skipped_name(path):
-        return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
+        return FileResult(str(path), Status.SKIPPED, error=Phrase("reason.skipped"))
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
         if fast and finish is None:
@@ -105,11 +105,11 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
         result = replace(evaluate(opened, forced)[0], sha256=opened.original.sha256)
         return finish(opened, result) if finish is not None else result
     except Unreadable as exc:
-        return FileResult(str(path), "unreadable", error=str(exc))
+        return FileResult(str(path), Status.UNREADABLE, error=exc.reason)
     except rubrics.RubricError as exc:
-        return FileResult(str(path), "unreadable", error=str(exc))
+        return FileResult(str(path), Status.UNREADABLE, error=str(exc))
     except MemoryError:
-        return FileResult(str(path), "unreadable", error="文件过大，内存不足以读取")
+        return FileResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory"))
     except Exception as exc:  # the promise: a clear reason, never a traceback
-        return FileResult(str(path), "unreadable",
-                          error=f"处理时出现内部错误（{type(exc).__name__}: {str(exc)[:120]}），请将此文件报告给维护人员")
+        return FileResult(str(path), Status.UNREADABLE, error=Phrase(
+            "reason.internal", {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}))

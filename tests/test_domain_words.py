@@ -21,7 +21,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 # UI words, not data: a column title that happens to hold a header label. Each one is rendered from the
 # catalogue or is a roll-up column title; none decides how a sheet is read or graded.
 ALLOWED = {
-    ("catalogue.py", "预算金额"),           # "预算金额（万元）": summary.xlsx / annotated copy column title
+    ("phrases.py", "预算金额"),             # "预算金额（万元）": summary.xlsx / annotated copy column title,
+                                            # "预算金额(万元)": the rollup column's English name
     ("rollup/tables.py", "预算金额"),       # "预算金额(万元)": rollup.xlsx 项目总表 column title
 }
 

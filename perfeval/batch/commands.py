@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from perfeval.batch import pool
+from perfeval.catalogue import label, say
 from perfeval.batch.outbox import Outbox
 from perfeval.files import expand
 from perfeval.model import FileResult, Severity
@@ -46,8 +47,8 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
     with box:
         try:
             box.outputs(files)
-        except ValueError as exc:
-            raise UsageProblem(str(exc)) from None
+        except ValueError as exc:           # an output would overwrite an input: a Phrase says which
+            raise UsageProblem(say(exc.args[0], lang) if exc.args else str(exc)) from None
         results = (result for result, _ in box.process(files, jobs))
         code = exit_code(formats.write(fmt, progress(results, len(files)), stdout, lang, verbosity, selection))
         if box.changed or not (out / summary.NAME).exists():
@@ -67,7 +68,7 @@ def watch(inbox: Path, outbox: Path, log: Callable[[str], None], once: bool = Fa
     from perfeval.batch import watch as watching       # watchdog: imported only by the command that needs it
     inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
     if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
-        raise UsageProblem("--out 文件夹不能与 INBOX 相同，也不能互相包含")
+        raise UsageProblem(label("watch.nested", lang))
     with Outbox(outbox, rubric, lang, force, inbox=inbox) as box:
         def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
             for r, fresh in box.process(paths, jobs, stopped):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from perfeval import __version__
-from perfeval.model import FileResult, Figure, Finding, GroupResult, IndicatorResult, Project, Severity, Working
+from perfeval.model import FileResult, Figure, Finding, GroupResult, IndicatorResult, Phrase, Project, Severity, Working
 from perfeval.rubric import templates_dir
 
 MIGRATIONS: list[str] = [
@@ -87,9 +87,11 @@ def _undec(text: str | None) -> Decimal | None:
 
 
 def _pack(value: object) -> object:
-    """JSON-safe, with Decimals tagged so they come back as Decimals."""
+    """JSON-safe, with Decimals tagged so they come back as Decimals (and Phrases as Phrases)."""
     if isinstance(value, Decimal):
         return {"$d": str(value)}
+    if isinstance(value, Phrase):
+        return _pack(value.to_data())
     if isinstance(value, dict):
         return {k: _pack(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -99,13 +101,25 @@ def _pack(value: object) -> object:
 
 def _unpack(value: dict) -> object:
     """json object_hook: a Decimal tagged by _pack comes back as a Decimal."""
+    if "$p" in value:
+        return Phrase.from_data(value)
     return Decimal(value["$d"]) if len(value) == 1 and "$d" in value else value
+
+
+def _words(words: object) -> str | None:
+    """A reason for the ledger's text column: a Phrase as its JSON, so it renders in any language later."""
+    return json.dumps(words.to_data(), ensure_ascii=False) if isinstance(words, Phrase) else words
+
+
+def words_from_text(text: str | None) -> object:
+    """A reason as the ledger keeps it: a Phrase (its JSON) or text."""
+    return Phrase.from_data(json.loads(text)) if text and text.startswith('{"$p"') else text
 
 
 def _finding_data(f: Finding) -> str:
     working = None
     if f.working is not None:
-        working = {"formula": f.working.formula,
+        working = {"steps": list(f.working.steps), "result": f.working.result,
                    "figures": [[x.name, x.value, x.source] for x in f.working.figures]}
     return json.dumps(_pack({"entered": f.entered, "expected": f.expected, "params": f.params,
                              "working": working}), ensure_ascii=False)
@@ -115,8 +129,9 @@ def _finding(row: sqlite3.Row) -> Finding:
     data = json.loads(row["data"], object_hook=_unpack)
     working = None
     if data["working"] is not None:
-        working = Working(data["working"]["formula"],
-                          tuple(Figure(n, v, s) for n, v, s in data["working"]["figures"]))
+        w = data["working"]
+        steps = tuple(w["steps"]) if "steps" in w else (Phrase("step.expr", {"text": w["formula"]}),)
+        working = Working(steps, tuple(Figure(n, v, s) for n, v, s in w["figures"]), w.get("result"))
     return Finding(row["code"], Severity(row["severity"]), row["sheet"], row["cell"], row["indicator"],
                    data["entered"], data["expected"], data["params"], working)
 
@@ -171,9 +186,9 @@ class Ledger:
                 " grade_recomputed, output, output_error, title, rubric_title, groups, tree)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
-                 result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
+                 result.status.value, _words(result.error), result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
                  _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output, result.output_error, result.title, result.rubric_title,
+                 result.grade_recomputed, result.output, _words(result.output_error), result.title, result.rubric_title,
                  json.dumps(_pack([astuple(g) for g in result.groups]), ensure_ascii=False),
                  json.dumps(result.tree, ensure_ascii=False)))
             check_id = cur.lastrowid
@@ -230,11 +245,11 @@ class Ledger:
         findings = tuple(_finding(r) for r in self.db.execute(
             "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
         return FileResult(
-            path=row["path"], status=row["status"], error=row["error"], sheet=row["sheet"], rubric=row["rubric"],
+            path=row["path"], status=row["status"], error=words_from_text(row["error"]), sheet=row["sheet"], rubric=row["rubric"],
             project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
             grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
-            findings=findings, indicators=indicators, output=row["output"], output_error=row["output_error"],
+            findings=findings, indicators=indicators, output=row["output"], output_error=words_from_text(row["output_error"]),
             title=row["title"], sha256=row["sha256"], rubric_title=row["rubric_title"],
             groups=tuple(GroupResult(*g) for g in json.loads(row["groups"] or "[]", object_hook=_unpack)),
             tree=tuple(tuple(x) for x in json.loads(row["tree"] or "[]")))
@@ -245,7 +260,7 @@ class CheckRow(NamedTuple):
     id: int
     path: str
     status: str
-    error: str | None
+    error: object                # a reason: Phrase (key and params) or text
     title: str | None
     checked_at: datetime
     rubric: str | None
@@ -257,7 +272,7 @@ class CheckRow(NamedTuple):
 
 
 def _check_row(r: sqlite3.Row) -> CheckRow:
-    return CheckRow(r["id"], r["path"], r["status"], r["error"], r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
+    return CheckRow(r["id"], r["path"], r["status"], words_from_text(r["error"]), r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
                     Project(r["unit"], r["code"], r["name"], _undec(r["budget"]), r["budget_cell"]),
                     _undec(r["total_entered"]), _undec(r["total_recomputed"]), r["grade_entered"],
                     r["grade_recomputed"])

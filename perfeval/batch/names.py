@@ -5,6 +5,9 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
+from perfeval.model import Phrase
+
+
 def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = ()) -> list[Path]:
     """`out_dir/<stem>.checked<ext>` for every input (.xlsm stays .xlsm).
 
@@ -31,7 +34,7 @@ def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = (
     taken = set(resolved)
     for out in outputs + [out_dir / r for r in reserved]:
         if out.resolve() in taken:
-            raise ValueError(f"输出文件会覆盖输入文件：{out}（请换一个 --out 文件夹）")
+            raise ValueError(Phrase("reason.overwrite", {"path": str(out)}))
     return outputs
 
 

@@ -16,7 +16,7 @@ from perfeval.files import is_skipped_name, sweep
 from perfeval.batch import names, pool
 from perfeval.batch import ledger
 from perfeval.write import summary
-from perfeval.model import FileResult
+from perfeval.model import FileResult, Status
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
@@ -60,7 +60,7 @@ class Outbox:
             digest = None if is_skipped_name(path) else _digest(path)
             digests.append(digest)
             stored = self.ledger.done(digest, self.key) if digest and not self.force else None
-            if stored is not None and stored.status in ("ok", "flagged") and not (
+            if stored is not None and stored.status in (Status.OK, Status.FLAGGED) and not (
                     stored.output and Path(stored.output).exists()):
                 stored = None                        # its copy failed or was deleted: make it again
             if stored is not None:
@@ -80,7 +80,7 @@ class Outbox:
             result = next(fresh, None)
             if result is None:                                # stopped before this file
                 return
-            if digests[i] is not None and result.status != "skipped":
+            if digests[i] is not None and result.status != Status.SKIPPED:
                 self.ledger.record(digests[i], self.key, result)
                 self.changed = True
             yield result, True

@@ -8,8 +8,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
-from perfeval import catalogue, pipeline
-from perfeval.model import FileResult
+from perfeval import pipeline
+from perfeval.model import FileResult, Phrase
 from perfeval.read.workbook import Opened
 from perfeval.write import annotate
 
@@ -25,10 +25,10 @@ def _annotated(opened: Opened, result: FileResult, output: Path, lang: str) -> F
     try:
         notes = annotate.write(opened, result, output, lang)
     except annotate.CopyRefused as exc:      # a package no faithful copy can be made of: its reason
-        return replace(result, output_error=catalogue.label("output.failed", lang, reason=str(exc)))
+        return replace(result, output_error=Phrase("output.failed", {"reason": str(exc)}))
     except Exception as exc:
         reason = f"{type(exc).__name__}: {str(exc)[:160]}"
-        return replace(result, output_error=catalogue.label("output.failed", lang, reason=reason))
+        return replace(result, output_error=Phrase("output.failed", {"reason": reason}))
     return replace(result, output=str(output), output_notes=tuple(notes))
 
 

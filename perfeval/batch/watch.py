@@ -40,7 +40,7 @@ def start_observer(root: Path, poll: float | None, wake: threading.Event, log: C
             observer.start()
             return observer
         except OSError as exc:
-            log(catalogue.label("watch.polling", lang, reason=exc))
+            log(catalogue.label("watch.polling", lang, error=exc))
             poll = 2.0
     observer = PollingObserver(timeout=poll)
     observer.schedule(handler, str(root), recursive=True)
@@ -88,7 +88,7 @@ def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None]
     wake = threading.Event()
     with Stopper(wake) as stopper:
         observer = start_observer(inbox, poll, wake, log, lang)
-        log(catalogue.label("watch.watching", lang, path=inbox))
+        log(catalogue.label("watch.watching", lang, inbox=inbox))
         try:
             while not stopper.stopped:
                 ready = box.ready()

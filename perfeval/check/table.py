@@ -7,7 +7,7 @@ from typing import Callable, Iterator
 
 from perfeval.score import rules
 from perfeval.catalogue import severity_of
-from perfeval.model import Bands, Finding, Score
+from perfeval.model import Bands, Finding, Phrase, Score
 from perfeval.numbers import round_half_up
 from perfeval.score.recompute import Placed, Recomputation
 
@@ -68,7 +68,7 @@ def check_formulas(rc: Recomputation) -> Iterator[Finding]:
         if r is None:
             continue
         if r.expected is None:
-            yield _finding(rc, "inputs-missing", p.row.score.cell, p.name, missing="、".join(r.missing))
+            yield _finding(rc, "inputs-missing", p.row.score.cell, p.name, missing=r.missing)
             continue
         score = p.row.score.value
         if score is not None and not r.accepts(score, tol):
@@ -151,11 +151,11 @@ def check_weights(rc: Recomputation) -> Iterator[Finding]:
     if by1 and all(expected_weight(1, l1)[0] is not None for l1 in by1) and level1_total != 100 \
             and not absent:
         yield _finding(rc, "weight-sum-mismatch", None, None, entered=level1_total, expected=Decimal(100),
-                       scope="一级指标")
+                       scope=Phrase("scope.level1"))
     tw = rc.sheet.total_weight
     if tw is not None and tw.value is not None and tw.value != 100:
         yield _finding(rc, "weight-sum-mismatch", tw.cell, None, entered=tw.value, expected=Decimal(100),
-                       scope="合计")
+                       scope=Phrase("scope.total"))
 
 
 # ---- sums and grade ------------------------------------------------------------------------------

@@ -14,15 +14,17 @@ from perfeval.check import table as table_checks
 from perfeval.score import rules
 from perfeval.text.binding import Bound, first_conflict, most_precise
 from perfeval.score.evidence import Evidence, FigureSet
-from perfeval.model import Finding, Working
+from perfeval.model import SEQUENCE, Finding, Phrase, Working
 from perfeval.numbers import fmt, fmt_rate
 from perfeval.score.recompute import Recomputation, cited
 from perfeval.rubric import Input
 from perfeval.text.figures import TIME_KINDS, package_label
 
 
-def _show(value: Decimal, inp: Input) -> str:
-    return fmt_rate(value) if inp.unit == "rate" else f"{fmt(value, 4)}{inp.unit if inp.unit == '万元' else ''}"
+def _show(value: Decimal, inp: Input) -> str | Phrase:
+    if inp.unit == "rate":
+        return fmt_rate(value)
+    return Phrase("unit.wan_yuan", {"value": fmt(value, 4)}) if inp.unit == "万元" else fmt(value, 4)
 
 
 def _plain(value: Decimal | str, inp: Input) -> Decimal | str:
@@ -57,12 +59,13 @@ class Computed:
     high: Decimal
 
     @property
-    def formula(self) -> str:
-        return self.measured.text + cited(self.measured.figures)
+    def working(self) -> Working:
+        return Working((rules.expr(self.measured.text), *cited(self.measured.figures)), self.measured.figures,
+                       self.measured.value)
 
     @property
-    def working(self) -> Working:
-        return Working(self.formula, self.measured.figures)
+    def formula(self) -> Phrase:
+        return self.working.text
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,9 @@ def verdict(b: Bound, inp: Input, found: FigureSet) -> Verdict | None:
     return Verdict(False, computed[0], next((c for c in computed[1:] if holds(c)), None))
 
 
-def _should(b: Bound, inp: Input, c: Computed) -> str:
-    return ("≤ " if b.figure.partial else "") + _show(c.measured.value, inp)
+def _should(b: Bound, inp: Input, c: Computed) -> str | Phrase:
+    shown = _show(c.measured.value, inp)
+    return Phrase(SEQUENCE, {"parts": ("≤ ", shown)}) if b.figure.partial else shown
 
 
 def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: str | None, mismatch):
@@ -122,8 +126,8 @@ def _arithmetic(rc: Recomputation, b: Bound, inp: Input, cell: str, indicator: s
     other = names(v.other_basis.option)
     return table_checks.finding(rc, "rate-basis", cell, indicator, entered=_plain(_stated(b), inp),
                           stated=b.figure.text, input=inp.name,
-                          wanted="、".join(n for n in own if n not in other),
-                          used="、".join(n for n in other if n not in own),
+                          wanted=tuple(n for n in own if n not in other),
+                          used=tuple(n for n in other if n not in own),
                           formula=v.other_basis.formula, working=v.other_basis.working)
 
 
@@ -163,7 +167,7 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
             yield finding
 
 
-def _mismatch(rc: Recomputation, b: Bound, what: str, expected: object, should: str, where: str,
+def _mismatch(rc: Recomputation, b: Bound, what: object, expected: object, should: str, where: object,
               working=None) -> Finding:
     inp = rc.rubric.inputs[b.input]
     return table_checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=_plain(_stated(b), inp),
@@ -181,7 +185,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
         if any(v is not None and low <= v <= high for v in (total, added)):
             return None
         shown = total if total is not None else added
-        return _mismatch(rc, b, "合计", shown, fmt(shown), sheet.total.cell if sheet.total else "各项评分之和")
+        return _mismatch(rc, b, Phrase("what.total"), shown, fmt(shown),
+                         sheet.total.cell if sheet.total else Phrase("what.scores_sum"))
     if inp.unit == "grade":
         bands = table_checks.bands(rc)
         entered = sheet.grade.value.strip() if sheet.grade and sheet.grade.value.strip() else None
@@ -190,7 +195,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
             grade = bands.grade(sheet.total.value)
         if grade is None or bands.entered(b.figure.value) == grade:     # 良 and 良好 are one grade
             return None
-        return _mismatch(rc, b, "评价等级", grade, grade, sheet.grade.cell if entered else "合计所在档次")
+        return _mismatch(rc, b, Phrase("what.grade"), grade, grade,
+                         sheet.grade.cell if entered else Phrase("what.band_of_total"))
     if inp.check is not None:
         return _arithmetic(rc, b, inp, b.passage.cell, None, lambda v: _mismatch(
             rc, b, inp.name, v.computed.measured.value, _should(b, inp, v.computed), v.computed.formula,
@@ -209,7 +215,8 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
     if b.figure.agrees(ref.figure):
         return None
     label = package_label(ref.passage, ref.figure.package)
-    return _mismatch(rc, b, f"{label}{inp.name}", _stated(ref), ref.figure.text,
+    return _mismatch(rc, b, Phrase("what.package_input", {"package": label, "name": inp.name}) if label
+                     else inp.name, _stated(ref), ref.figure.text,
                      f"{ref.passage.where}“{ref.clause}”")
 
 

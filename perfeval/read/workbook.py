@@ -22,15 +22,21 @@ from openpyxl.workbook.workbook import Workbook
 from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read.layout import find_header, read_table
-from perfeval.model import Sheet
+from perfeval.catalogue import say
+from perfeval.model import Phrase, Sheet
 
 
 class Unreadable(Exception):
-    """The file is not a readable scoring sheet; str() is a one-line reason in Chinese."""
+    """The file is not a readable scoring sheet: `reason` says why in one line, as a catalogue Phrase
+    rendered by the writers (str() is its Chinese rendering, for logs and tracebacks)."""
+
+    def __init__(self, key: str, **params: object):
+        self.reason = Phrase(f"reason.{key}", params)
+        super().__init__(say(self.reason))
 
 
 MAX_UNPACKED = 512 * 1024 * 1024        # a workbook that unpacks to more than this is refused
-ENTITIES = "文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取"
+ENTITIES = "entities"
 
 # a formula cell with no cached value: <f>..</f> or <f .../> followed by no <v> or an empty one
 _UNCACHED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
@@ -48,21 +54,21 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise Unreadable(f"无法打开文件：{exc.strerror or exc}") from None
+        raise Unreadable("cannot_open", detail=str(exc.strerror or exc)) from None
     if size == 0:
-        raise Unreadable("文件为空（0 字节）")
+        raise Unreadable("empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise Unreadable("文件已加密（设有打开密码）或为旧版 .xls 格式，请去除密码或另存为 .xlsx 后再提交")
+        raise Unreadable("encrypted")
     if not head.startswith(b"PK"):
-        raise Unreadable("不是 Excel 工作簿（.xlsx）：文件内容不是 xlsx 格式，可能是改了扩展名的 CSV 或其他文件")
+        raise Unreadable("not_xlsx")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
-                raise Unreadable("不是 Excel 工作簿：压缩包中没有工作簿内容")
+                raise Unreadable("no_workbook")
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
-                raise Unreadable("文件解压后超过 512 MB，疑为异常构造的文件，已拒绝读取")
+                raise Unreadable("too_big_unpacked")
             uncached = False
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
@@ -73,9 +79,9 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                         raise Unreadable(ENTITIES)
     except zipfile.BadZipFile:
-        raise Unreadable("文件已损坏或不完整（zip 结构无法解析），可能未复制完整") from None
+        raise Unreadable("bad_zip") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise Unreadable(f"文件无法解压：{exc}") from None
+        raise Unreadable("unzip", detail=str(exc)) from None
     return uncached
 
 
@@ -110,7 +116,7 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
         if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
             raise Unreadable(ENTITIES) from None     # DTD or entities deeper than preflight looked
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]     # one line, whatever openpyxl said
-        raise Unreadable(f"工作簿无法打开（内容损坏）：{detail}") from None
+        raise Unreadable("damaged", detail=detail) from None
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -160,7 +166,7 @@ def _locate(path: Path, grids: _Grids) -> Sheet:
         found = find_header(grids.grid(title))
         if found is not None:
             return read_table(path, title, grids, found)
-    raise Unreadable("未找到评分表：没有一张工作表含“三级指标”“评分”等表头")
+    raise Unreadable("no_table")
 
 
 def sha256_of(path: str | Path) -> str:
@@ -211,7 +217,7 @@ class _Grids:
         if title not in self._grids:
             ws = self.wb[title]
             if ws.max_row * ws.max_column > 2_000_000:
-                raise Unreadable(f"工作表“{title}”过大（{ws.max_row} 行 × {ws.max_column} 列）")
+                raise Unreadable("sheet_too_big", title=title, rows=ws.max_row, columns=ws.max_column)
             self._grids[title] = [tuple(_cell_value(c) for c in r)
                                   for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
                                                         max_col=ws.max_column)]
@@ -280,7 +286,7 @@ class _CalamineGrids(_Grids):
         if title not in self._grids:
             ws = self.wb.get_sheet_by_name(title)
             if ws.total_height * ws.total_width > 2_000_000:
-                raise Unreadable(f"工作表“{title}”过大（{ws.total_height} 行 × {ws.total_width} 列）")
+                raise Unreadable("sheet_too_big", title=title, rows=ws.total_height, columns=ws.total_width)
             self._grids[title] = [tuple(map(_as_openpyxl, row)) for row in ws.to_python(skip_empty_area=False)]
         return self._grids[title]
 

@@ -24,18 +24,17 @@ import pandas as pd
 
 from perfeval.files import expand
 from perfeval.batch import pool
-from perfeval import catalogue
 from perfeval import rubric as rubrics
 from perfeval.batch.ledger import Ledger
-from perfeval.model import Bands, FileResult, Severity
+from perfeval.model import Bands, FileResult, Phrase, Severity, Status
 from perfeval.numbers import from_float, normalize_text, round_half_up
 from perfeval.read.words import sheet_words
 from perfeval.rollup.reasons import group_reasons
 
 NO_GRADE = "未评定"
 NO_UNIT = "（未填单位）"
-STATUS = {"ok": "无问题", "flagged": "有问题", "unreadable": "无法读取", "duplicate": "重复（未计入）"}
-LEVEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+STATUS = {s: Phrase(f"status.{s}") for s in ("ok", "flagged", "unreadable", "duplicate")}   # words: by the writers
+LEVEL = {Severity.ERROR: Severity.ERROR, Severity.WARNING: Severity.WARNING}
 
 FILES = ["key", "path", "status", "error", "year", "stamp", "rubric", "unit", "code", "name", "budget",
          "total_entered", "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes"]
@@ -108,13 +107,13 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
 def from_results(results: list[tuple[FileResult, float]], default_year: int | None = None) -> Frames:
     """(result, when it was made) pairs as Frames; skipped files (lock files) are left out."""
     files, scores, findings = [], [], []
-    for key, (r, stamp) in enumerate((r, s) for r, s in results if r.status != "skipped"):
+    for key, (r, stamp) in enumerate((r, s) for r, s in results if r.status != Status.SKIPPED):
         p = r.project
         files.append((key, r.path, r.status, r.error, year_of(r.title) or default_year, stamp, r.rubric, p.unit,
                       p.code, p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
                       r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO)))
         scores += [(key, x.level1, x.level2, x.name, x.weight, x.recomputed, x.reason) for x in r.indicators]
-        findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
+        findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, f)       # the writers render f
                      for f in r.findings if f.severity in LEVEL]
     return _frames(files, scores, findings)
 
@@ -123,13 +122,13 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     """The latest result of every path in a ledger, read as rows (no FileResult per check)."""
     with Ledger(path) as db:
         rows = db.latest_rows()
-    checks = [c for c in rows.checks if c.status != "skipped"]
+    checks = [c for c in rows.checks if c.status != Status.SKIPPED]
     keys = {c.id: k for k, c in enumerate(checks)}
     files = [(keys[c.id], c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
               c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
               c.total_recomputed, c.grade_entered, c.grade_recomputed,
               *rows.counts.get(c.id, (0, 0, 0))) for c in checks]
-    findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
+    findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, f)
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
     scores = pd.DataFrame(rows.indicators, columns=SCORES)
@@ -240,7 +239,7 @@ def _projects(files: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
         **{name: f["key"].map(sums[name]).map(_dec) for name in level1},
         "错误": f["errors"], "警告": f["warnings"], "提示": f["notes"],
         "状态": f["status"].map(STATUS).where(~duplicate, STATUS["duplicate"]), "来源文件": f["path"],
-        "备注": ("与 " + f["kept"].fillna("") + " 为同一项目，按较新的该文件计入").where(duplicate, f["error"])},
+        "备注": f["kept"].map(lambda kept: Phrase("rollup.duplicate_of", {"path": kept})).where(duplicate, f["error"])},
         dtype=object)
     keep = ["年度", "状态", "来源文件", "备注"]
     table.loc[unreadable.to_numpy(), [c for c in table.columns if c not in keep]] = None

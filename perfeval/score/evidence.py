@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from perfeval.text.binding import Bound, bind, first_conflict, months_between, most_precise
-from perfeval.model import Figure, IndicatorRow, Sheet
+from perfeval.model import Figure, IndicatorRow, Phrase, Sheet
 from perfeval.numbers import fmt, parse_figure
 from perfeval.read.words import sheet_words
 from perfeval.rubric import Indicator, Rubric
@@ -31,8 +31,9 @@ def structured(sheet: Sheet, rubric: Rubric) -> dict[str, Figure]:
     for inp in rubric.inputs.values():
         value = getattr(sheet.project, inp.header) if inp.header else None
         if value is not None:
-            cell = getattr(sheet.project, f"{inp.header}_cell") or ""
-            figures[inp.name] = Figure(inp.name, value, f"表头 {sheet_words().label(inp.header)} {cell}".strip())
+            cell, name = getattr(sheet.project, f"{inp.header}_cell"), sheet_words().label(inp.header)
+            figures[inp.name] = Figure(inp.name, value, Phrase("source.header", {"name": name, "cell": cell})
+                                       if cell else Phrase("source.header_only", {"name": name}))
     for written, raw, cell in sheet.basic_data:
         inp = rubric.input_named(written)
         if inp is None:
@@ -48,7 +49,8 @@ def with_defaults(figures: dict[str, Figure], rubric: Rubric) -> dict[str, Figur
     for inp in rubric.inputs.values():
         if inp.name not in out and inp.default and inp.default in out:
             source = out[inp.default]
-            out[inp.name] = replace(source, name=inp.name, source=f"{source.source}（按{inp.default}）")
+            out[inp.name] = replace(source, name=inp.name, source=Phrase("source.default", {
+                "source": source.source, "default": inp.default}))
     return out
 
 
@@ -178,9 +180,10 @@ class Evidence:
             (start, c1), (end, c2) = (self.pick(n, layers, package) for n in inp.derive)
             if start is not None and end is not None and start.figure.value.first() <= end.figure.value.last():
                 nominal, low, high = months_between(start.figure.value, end.figure.value)
-                source = f"{start.source}至{end.source}"
-                figures[inp.name] = Figure(inp.name, nominal, source) if low == high else \
-                    Figure(inp.name, nominal, f"{source}（约 {fmt(nominal, 1)} 个月）", low, high)
+                source = Phrase("source.span", {"start": start.source, "end": end.source})
+                figures[inp.name] = Figure(inp.name, nominal, source) if low == high else Figure(
+                    inp.name, nominal, Phrase("source.about_months", {"source": source, "months": fmt(nominal, 1)}),
+                    low, high)
                 text.add(inp.name)
             elif c1 or c2:
                 conflicted.append(inp.name)

@@ -4,14 +4,14 @@ The result is plain data the checks read; nothing here decides what is wrong.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from perfeval.score import evidence
 from perfeval.score import rules
 from perfeval.numbers import fmt
-from perfeval.model import Figure, IndicatorRow, Recomputed, Sheet, Working
+from perfeval.model import Figure, IndicatorRow, Phrase, Recomputed, Sheet, Working
+from perfeval.catalogue import place
 from perfeval.rubric import Indicator, Rubric
 
 
@@ -75,8 +75,9 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
             continue
         if p.indicator.name in transfers and p.indicator.spec["transfer_when_zero"] in figures:
             f = figures[p.indicator.spec["transfer_when_zero"]]
-            p.recomputed = Recomputed(p.name, Decimal(0), Decimal(0), Working(
-                f"{f.name} = 0 → 0（{fmt(p.indicator.weight)} 分计入{transfers[p.indicator.name]}）", (f,)))
+            p.recomputed = Recomputed(p.name, Decimal(0), Decimal(0), Working((Phrase("step.transferred", {
+                "name": f.name, "weight": fmt(p.indicator.weight), "target": transfers[p.indicator.name]}),),
+                (f,), Decimal(0)))
             continue
         for sets in found.for_row(p.row, p.indicator):
             p.recomputed = _recompute(p, sets)
@@ -88,7 +89,8 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
 def _recompute(p: Placed, sets: list[evidence.FigureSet]) -> Recomputed:
     """One figure set, or one per package with the worst package counting."""
     results = [_one(p.indicator, p.weight, s) for s in sets]
-    missing = [f"{s.package}{m}" for s, r in zip(sets, results) for m in r.missing]
+    missing = [Phrase("missing.package", {"package": s.package, "name": m}) if s.package else m
+               for s, r in zip(sets, results) for m in r.missing]
     if missing:
         return Recomputed(p.name, p.weight, None, missing=tuple(dict.fromkeys(missing)))
     if len(results) == 1:
@@ -97,15 +99,17 @@ def _recompute(p: Placed, sets: list[evidence.FigureSet]) -> Recomputed:
         worst = min(x.expected for x in results)
         r = Recomputed(
             p.name, p.weight, worst,
-            Working("；".join(f"{s.package}：{x.working.formula}" for s, x in zip(sets, results))
-                    + f"；取最低 → {fmt(worst)}",
+            Working(tuple(step for i, (s, x) in enumerate(zip(sets, results))
+                          for step in ((Phrase("step.next"),) if i else ()) + (
+                              Phrase("step.package", {"package": s.package}),) + x.working.steps)
+                    + (Phrase("step.lowest", {"score": fmt(worst)}),),
                     tuple(replace(f, name=f"{s.package}{f.name}") for s, x in zip(sets, results)
-                          for f in x.working.figures)),
+                          for f in x.working.figures), worst),
             low=min(x.low for x in results), high=min(x.high for x in results),
             substituted=tuple(sub for x in results for sub in x.substituted))
     if r.low == r.high == r.expected:
         r = replace(r, low=None, high=None)
-    return replace(r, working=Working(r.working.formula + cited(r.working.figures), r.working.figures))
+    return replace(r, working=r.working.then(*cited(r.working.figures)))
 
 
 def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomputed:
@@ -117,7 +121,7 @@ def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomput
     outcome = rules.recompute(ind, weight, figures)
     if outcome.expected is None:
         return Recomputed(ind.name, weight, None, missing=tuple(
-            f"{m}（文字中有两个不同的数）" if m in found.conflicted else m for m in outcome.missing))
+            Phrase("missing.conflict", {"name": m}) if m in found.conflicted else m for m in outcome.missing))
     used = outcome.working.figures
     optional = ind.spec.get("expected")
     if optional and optional not in figures and any(figures.get(n) in used for n in found.from_text):
@@ -125,17 +129,18 @@ def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomput
         return Recomputed(ind.name, weight, None, missing=(optional,))
     contested = found.mixes_contested(used)
     if contested:
-        return Recomputed(ind.name, weight, None, missing=tuple(f"{n}（基础数据或表头与文字不一致）" for n in contested))
+        return Recomputed(ind.name, weight, None, missing=tuple(
+            Phrase("missing.contested", {"name": n}) for n in contested))
     low, high = rules.at_corners(lambda moved: rules.recompute(ind, weight, moved).expected, figures, used) \
         or (outcome.expected, outcome.expected)
     substituted = tuple((w, f) for w, f in stand_ins.items() if any(f is u for u in used))
     return Recomputed(ind.name, weight, outcome.expected, outcome.working, (), low, high, substituted)
 
 
-def cited(figures: tuple[Figure, ...]) -> str:
-    """（数据来自 H16 扣分理由、表头 预算金额 I2）: where the figures of a working came from."""
-    places = dict.fromkeys(re.split(r"[“（]", f.source, maxsplit=1)[0].strip() for f in figures)
-    return f"（数据来自 {'、'.join(places)}）" if places else ""
+def cited(figures: tuple[Figure, ...]) -> tuple[Phrase, ...]:
+    """The step that says where the figures of a working came from (数据来自 H16 扣分理由、表头 预算金额 I2)."""
+    places = dict.fromkeys(place(f.source) for f in figures)
+    return (Phrase("step.cited", {"places": tuple(places)}),) if places else ()
 
 
 def _transfers(rubric: Rubric, by_name: dict[str, Placed], figures: dict[str, Figure]) -> dict[str, str]:

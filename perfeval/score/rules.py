@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
-from perfeval.model import Figure, Working
+from perfeval.model import Figure, Phrase, Working
 from perfeval.numbers import fmt, fmt_rate
 from perfeval.rubric import Indicator
 
@@ -29,9 +29,18 @@ class Measured:
     figures: tuple[Figure, ...]
 
 
+def expr(text: str) -> Phrase:
+    """A step of pure arithmetic in neutral symbols: the same in every language."""
+    return Phrase("step.expr", {"text": text})
+
+
+def working(score: Decimal, figures: tuple[Figure, ...], *steps: Phrase | str) -> Working:
+    return Working(tuple(expr(s) if isinstance(s, str) else s for s in steps), figures, score)
+
+
 class Missing(Exception):
     def __init__(self, names: list[str]):
-        super().__init__(", ".join(names))
+        super().__init__(", ".join(map(str, names)))
         self.names = names
 
 
@@ -60,7 +69,7 @@ def measure(spec: object, figures: dict[str, Figure], as_rate: bool = True) -> M
         return Measured(f.value, show(f.value), (f,))
     a, b = _need(figures, *args)
     if b.value == 0 and how != "difference":
-        raise Missing([f"{b.name}（为 0）"])
+        raise Missing([Phrase("missing.zero", {"name": b.name})])
     if how == "ratio":
         value = a.value / b.value
         return Measured(value, f"{fmt(a.value, 4)} ÷ {fmt(b.value, 4)} = {fmt_rate(value)}", (a, b))
@@ -107,14 +116,15 @@ def rate(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcome
     plan score at most cap × weight."""
     m = measure(ind.spec["value"], figures)
     score = _clamp(min(m.value, Decimal(1)) * weight, weight)
-    text = f"{m.text} × {fmt(weight)} = {fmt(score)}" if m.value < 1 else f"{m.text} ≥ 100% → {fmt(score)}"
+    steps: list = [f"{m.text} × {fmt(weight)} = {fmt(score)}" if m.value < 1 else f"{m.text} ≥ 100% → {fmt(score)}"]
     cap = ind.spec.get("deviation_cap")
     if cap is not None and "ratio" in _chosen(ind.spec["value"], m) and m.value != 1:
         limit = Decimal(str(cap)) * weight
         if score > limit:
             score = limit
-            text += f"；实际数量与计划有偏差，最高 {fmt(Decimal(str(cap)) * 100)}% × {fmt(weight)} = {fmt(limit)}"
-    return Outcome(score, Working(text, m.figures))
+            steps.append(Phrase("step.deviation_cap", {"cap": fmt(Decimal(str(cap)) * 100), "weight": fmt(weight),
+                                                       "limit": fmt(limit)}))
+    return Outcome(score, working(score, m.figures, *steps))
 
 
 def _chosen(spec: object, m: Measured) -> dict:
@@ -133,17 +143,17 @@ def tiers(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcom
     for tier in ind.spec["tiers"]:
         score = Decimal(str(tier["score"]))
         if "at_least" in tier and m.value >= Decimal(str(tier["at_least"])):
-            return Outcome(score, Working(f"{m.text} ≥ {fmt_rate(Decimal(str(tier['at_least'])))} → {fmt(score)}",
-                                          m.figures))
+            return Outcome(score, working(score, m.figures,
+                                          f"{m.text} ≥ {fmt_rate(Decimal(str(tier['at_least'])))} → {fmt(score)}"))
         if "at_most" in tier and m.value <= Decimal(str(tier["at_most"])):
-            return Outcome(score, Working(f"{m.text} ≤ {fmt_rate(Decimal(str(tier['at_most'])))} → {fmt(score)}",
-                                          m.figures))
+            return Outcome(score, working(score, m.figures,
+                                          f"{m.text} ≤ {fmt_rate(Decimal(str(tier['at_most'])))} → {fmt(score)}"))
         if "at_least" not in tier and "at_most" not in tier:
             bounds = [Decimal(str(t.get("at_least", t.get("at_most")))) for t in ind.spec["tiers"]
                       if "at_least" in t or "at_most" in t]
             sign = "<" if any("at_least" in t for t in ind.spec["tiers"]) else ">"
             edge = min(bounds) if sign == "<" else max(bounds)
-            return Outcome(score, Working(f"{m.text} {sign} {fmt_rate(edge)} → {fmt(score)}", m.figures))
+            return Outcome(score, working(score, m.figures, f"{m.text} {sign} {fmt_rate(edge)} → {fmt(score)}"))
     return Outcome(None)
 
 
@@ -152,13 +162,13 @@ def floor_rate(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> O
     m = measure(ind.spec["value"], figures)
     floor = Decimal(str(ind.spec.get("floor", "0")))
     if m.value < floor:
-        return Outcome(Decimal(0), Working(f"{m.text} < {fmt_rate(floor)} → 0", m.figures))
+        return Outcome(Decimal(0), working(Decimal(0), m.figures, f"{m.text} < {fmt_rate(floor)} → 0"))
     expected, used = _number_or_input(ind.spec["expected"], figures)
     if expected == 0:
-        raise Missing([f"{ind.spec['expected']}（为 0）"])
+        raise Missing([Phrase("missing.zero", {"name": ind.spec["expected"]})])
     score = _clamp(m.value / expected * weight, weight)
-    return Outcome(score, Working(f"{m.text} ÷ {fmt_rate(expected)} × {fmt(weight)} = {fmt(score)}",
-                                  m.figures + used))
+    return Outcome(score, working(score, m.figures + used,
+                                  f"{m.text} ÷ {fmt_rate(expected)} × {fmt(weight)} = {fmt(score)}"))
 
 
 def deduct_per_step(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcome:
@@ -170,21 +180,24 @@ def deduct_per_step(ind: Indicator, weight: Decimal, figures: dict[str, Figure])
         g, = _need(figures, gate)
         gate_figs = (g,)
         if g.value == 0:
-            return Outcome(Decimal(0), Working(f"{gate} = 否 → 0", gate_figs))
+            return Outcome(Decimal(0), working(Decimal(0), gate_figs, Phrase("step.gate_no", {"name": gate})))
     as_rate = Decimal(str(spec["step"])) < 1
     m = measure(spec["value"], figures, as_rate=as_rate)
     baseline, used = _number_or_input(spec["baseline"], figures)
     gap = m.value - baseline if spec["direction"] == "over" else baseline - m.value
     step, points = Decimal(str(spec["step"])), Decimal(str(spec["points"]))
     show = fmt_rate if as_rate else fmt
+    over = spec["direction"] == "over"
     if gap <= 0:
-        return Outcome(weight, Working(f"{m.text}，未{'超过' if spec['direction'] == 'over' else '低于'} "
-                                       f"{show(baseline)} → {fmt(weight)}", gate_figs + m.figures + used))
+        return Outcome(weight, working(weight, gate_figs + m.figures + used, Phrase(
+            "step.not_over" if over else "step.not_under",
+            {"measured": m.text, "baseline": show(baseline), "score": fmt(weight)})))
     steps = (gap / step).to_integral_value(rounding="ROUND_FLOOR")
     score = _clamp(weight - steps * points, weight)
-    text = (f"{m.text}，{'超出' if spec['direction'] == 'over' else '低于'} {show(baseline)} {show(gap)}，"
-            f"满 {show(step)} 扣 {fmt(points)} 分：{fmt(weight)} − {fmt(steps, 0)} × {fmt(points)} → {fmt(score)}")
-    return Outcome(score, Working(text, gate_figs + m.figures + used))
+    return Outcome(score, working(score, gate_figs + m.figures + used, Phrase(
+        "step.over_by" if over else "step.under_by",
+        {"measured": m.text, "baseline": show(baseline), "gap": show(gap), "step": show(step), "points": fmt(points),
+         "weight": fmt(weight), "steps": fmt(steps, 0), "score": fmt(score)})))
 
 
 def not_exceed(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcome:
@@ -192,8 +205,8 @@ def not_exceed(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> O
     limit, = _need(figures, ind.spec["limit"])
     ok = m.value <= limit.value
     score = weight if ok else Decimal(0)
-    return Outcome(score, Working(f"{m.text} {'≤' if ok else '>'} {fmt(limit.value, 4)} → {fmt(score)}",
-                                  m.figures + (limit,)))
+    return Outcome(score, working(score, m.figures + (limit,),
+                                  f"{m.text} {'≤' if ok else '>'} {fmt(limit.value, 4)} → {fmt(score)}"))
 
 
 def satisfaction(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcome:
@@ -205,10 +218,11 @@ def satisfaction(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) ->
     else:
         target, used = Decimal(str(ind.spec.get("threshold", "1"))), ()
     if m.value >= target:
-        return Outcome(weight, Working(f"{m.text} ≥ {fmt_rate(target)} → {fmt(weight)}", m.figures + used))
+        return Outcome(weight, working(weight, m.figures + used, f"{m.text} ≥ {fmt_rate(target)} → {fmt(weight)}"))
     score = _clamp(m.value * weight, weight)
-    return Outcome(score, Working(f"{m.text} < {fmt_rate(target)}：{fmt_rate(m.value)} × {fmt(weight)} = {fmt(score)}",
-                                  m.figures + used))
+    return Outcome(score, working(score, m.figures + used, Phrase("step.below_target", {
+        "measured": m.text, "target": fmt_rate(target), "rate": fmt_rate(m.value), "weight": fmt(weight),
+        "score": fmt(score)})))
 
 
 def items(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcome:
@@ -217,7 +231,7 @@ def items(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcom
     points = Decimal(str(ind.spec.get("points", "1")))
     score = _clamp(sum((min(f.value, Decimal(1)) * points for f in found), Decimal(0)), weight)
     text = " + ".join(fmt(min(f.value, Decimal(1)) * points) for f in found) + f" = {fmt(score)}"
-    return Outcome(score, Working(text, tuple(found)))
+    return Outcome(score, working(score, tuple(found), text))
 
 
 RULES: dict[str, Callable[[Indicator, Decimal, dict[str, Figure]], Outcome]] = {

@@ -15,7 +15,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from perfeval import __version__
 from perfeval.read import fidelity
-from perfeval.catalogue import CATALOGUE, label, render, severity_label, show
+from perfeval.catalogue import CATALOGUE, label, render, say, severity_label, show, working_text
 from perfeval.model import FileResult, Finding, Severity
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened
@@ -50,7 +50,8 @@ def write(opened: Opened, result: FileResult, path: Path, lang: str = "zh") -> l
             _summary_sheet(summary, result, original, stated, lang)
             pkg.save(path, package.Edits(
                 marks={result.sheet: marked}, notes={result.sheet: notes}, sheets=[summary, listing], active=0,
-                author=AUTHOR, kept=f"\n\n{label('note.original', lang)}（{{author}}）：\n"))
+                author=AUTHOR, kept="\n\n" + label("note.original_head", lang, label=label("note.original", lang),
+                                                 author="{author}") + "\n"))
     except package.Refused as exc:
         raise CopyRefused(label(exc.key, lang, detail=exc.detail)) from None
     return stated
@@ -105,12 +106,13 @@ def _mark(findings: list[Finding], anchors: dict, lang: str) -> tuple[dict[str, 
 def _note(findings: list[Finding], lang: str) -> str:
     parts = [label("note.title", lang, n=len(findings))]
     for i, f in enumerate(findings, start=1):
-        lines = [f"{i}.【{severity_label(f.severity, lang)}】{CATALOGUE[f.code].title[lang]}（{f.code}）"]
+        lines = [label("note.head", lang, i=i, severity=severity_label(f.severity, lang),
+                       title=CATALOGUE[f.code].title[lang], code=f.code)]
         if f.indicator:
-            lines.append(f"{label('note.indicator', lang)}：{f.indicator}")
+            lines.append(label("note.line", lang, label=label("note.indicator", lang), value=f.indicator))
         lines.append(render(f, lang))
-        lines.append(f"{label('col.entered', lang)}：{show(f.entered)}　"
-                     f"{label('col.recomputed', lang)}：{show(f.expected)}")
+        lines.append(label("note.scores", lang, entered=label("col.entered", lang), entered_value=show(f.entered),
+                           recomputed=label("col.recomputed", lang), recomputed_value=show(f.expected)))
         lines += _working_lines(f, lang)
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
@@ -119,9 +121,10 @@ def _note(findings: list[Finding], lang: str) -> str:
 def _working_lines(f: Finding, lang: str) -> list[str]:
     if f.working is None:
         return []
-    lines = [f"{label('note.formula', lang)}：{f.working.formula}"]
-    lines += [f"{label('note.figures', lang)}：{fig.name} = {_plain(fig.value)}（{fig.source}）"
-              for fig in f.working.figures]
+    lines = [label("note.line", lang, label=label("note.formula", lang), value=working_text(f.working, lang))]
+    lines += [label("note.line", lang, label=label("note.figures", lang), value=label(
+        "note.figure", lang, name=fig.name, value=_plain(fig.value), source=say(fig.source, lang)))
+        for fig in f.working.figures]
     return lines
 
 
@@ -161,13 +164,14 @@ def _summary_sheet(ws: Grid, result: FileResult, original: fidelity.Original, st
     fit_to_width(ws)
     put(ws, 1, 1, label("sum.title", lang), font=TITLE)
     project = result.project
-    rubric = f"{result.rubric}（{result.rubric_title}）" if result.rubric else label("sum.no_rubric", lang)
+    rubric = label("sum.rubric", lang, id=result.rubric, title=result.rubric_title) if result.rubric \
+        else label("sum.no_rubric", lang)
     r = _pairs(ws, 3, [
         (label("col.unit", lang), project.unit), (label("col.project", lang), project.name),
         (label("sum.code", lang), project.code), (label("sum.budget", lang), project.budget),
         (label("sum.sheet", lang), result.sheet), (label("col.rubric", lang), rubric)])
     r = _scores(ws, r + 1, result, lang)
-    counts = "；".join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
+    counts = label("sum.next", lang).join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
     r = _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
     losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
               for feature, n in fidelity.losses(original)]
@@ -200,7 +204,7 @@ def _scores(ws: Grid, row: int, result: FileResult, lang: str) -> int:
     for g in result.groups:
         top = g.level == 1
         name = g.name or label("sum.unplaced", lang)
-        put(ws, row, 2, name if top else "　" + name, font=BOLD if top else None)
+        put(ws, row, 2, name if top else label("sum.indent", lang) + name, font=BOLD if top else None)
         row = _value_row(ws, row, label(f"sum.level{g.level}", lang), g.weight, g.entered, g.recomputed, top)
     weights = [g.weight for g in result.groups if g.level == 1]
     total_weight = sum(w for w in weights if w is not None) if weights else None

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from perfeval import catalogue
-from perfeval.model import Figure, FileResult, Finding, Severity, Working
+from perfeval.model import Figure, FileResult, Finding, Severity, Status, Working
 from perfeval.numbers import fmt as fmt_number, round_half_up
 from perfeval.write.selection import EVERYTHING, Selection
 
@@ -24,10 +24,11 @@ def number(value: object) -> object:
     return value
 
 
-def working_dict(working: Working | None) -> dict | None:
+def working_dict(working: Working | None, lang: str) -> dict | None:
     if working is None:
         return None
-    return {"formula": working.formula, "figures": [figure_dict(f) for f in working.figures]}
+    return {"formula": catalogue.working_text(working, lang),
+            "figures": [figure_dict(f, lang) for f in working.figures]}
 
 
 def exact(value: Decimal) -> int | float:
@@ -35,8 +36,8 @@ def exact(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def figure_dict(f: Figure) -> dict:
-    out = {"name": f.name, "value": exact(f.value), "source": f.source}
+def figure_dict(f: Figure, lang: str) -> dict:
+    out = {"name": f.name, "value": exact(f.value), "source": catalogue.say(f.source, lang)}
     if f.low is not None:               # a rough figure (约444.2万元, 2016年9月) and the range it stands for
         out.update(low=exact(f.low), high=exact(f.high))
     return out
@@ -45,7 +46,7 @@ def figure_dict(f: Figure) -> dict:
 def finding_dict(f: Finding, lang: str) -> dict:
     return {"code": f.code, "severity": f.severity.value, "sheet": f.sheet, "cell": f.cell,
             "indicator": f.indicator, "entered": number(f.entered), "expected": number(f.expected),
-            "message": catalogue.render(f, lang), "working": working_dict(f.working)}
+            "message": catalogue.render(f, lang), "working": working_dict(f.working, lang)}
 
 
 def file_dict(r: FileResult, lang: str) -> dict:
@@ -53,7 +54,7 @@ def file_dict(r: FileResult, lang: str) -> dict:
     project.pop("budget_cell", None)
     project["budget"] = number(project["budget"])
     out = {
-        "path": r.path, "status": r.status, "error": r.error, "sheet": r.sheet, "rubric": r.rubric,
+        "path": r.path, "status": r.status.value, "error": _words(r.error, lang), "sheet": r.sheet, "rubric": r.rubric,
         "project": project,
         "total": {"entered": number(r.total_entered), "recomputed": number(r.total_recomputed)},
         "grade": {"entered": r.grade_entered, "recomputed": r.grade_recomputed},
@@ -65,6 +66,10 @@ def file_dict(r: FileResult, lang: str) -> dict:
     return out
 
 
+def _words(words: object, lang: str) -> str | None:
+    return None if words is None else catalogue.say(words, lang)
+
+
 def text_line(r: FileResult, f: Finding, lang: str) -> str:
     where = f"{r.path}:{f.cell}" if f.cell else r.path
     indicator = f" {f.indicator}:" if f.indicator else ":"
@@ -74,16 +79,16 @@ def text_line(r: FileResult, f: Finding, lang: str) -> str:
 def text_lines(r: FileResult, lang: str, verbose: bool = True) -> list[str]:
     """The lines one file contributes to the text report: one per error and warning; info findings
     one line each when `verbose`, else one line for the file (a single one is shown whole)."""
-    if r.status in ("unreadable", "skipped"):
-        label = {"unreadable": ("无法读取", "unreadable"), "skipped": ("已跳过", "skipped")}[r.status]
-        return [f"{r.path}: [{r.status}] {label[0] if lang == 'zh' else label[1]}: {r.error}"]
+    if r.status in (Status.UNREADABLE, Status.SKIPPED):
+        return [f"{r.path}: [{r.status.value}] {catalogue.label(f'status.{r.status.value}', lang)}: "
+                f"{_words(r.error, lang)}"]
     infos = [f for f in r.findings if f.severity == Severity.INFO]
     shown = r.findings if verbose or len(infos) < 2 else [f for f in r.findings if f.severity != Severity.INFO]
     lines = [text_line(r, f, lang) for f in shown]
     if len(shown) < len(r.findings):
         lines.append(info_line(r.path, infos, lang))
     if r.output_error:
-        lines.append(f"{r.path}: {r.output_error}")
+        lines.append(f"{r.path}: {_words(r.output_error, lang)}")
     lines += [f"{r.path}: {note}" for note in r.output_notes]
     return lines
 
@@ -125,13 +130,8 @@ class Tally:
 
     def _counts(self, lang: str) -> str:
         n, sev = self.status, self.severity
-        if lang == "en":
-            return (f"{self.files} files: {n['ok']} ok, {n['flagged']} flagged, {n['unreadable']} unreadable, "
-                    f"{n['skipped']} skipped; {sev[Severity.ERROR]} errors, {sev[Severity.WARNING]} warnings, "
-                    f"{sev[Severity.INFO]} notes")
-        return (f"共 {self.files} 个文件：{n['ok']} 个无问题，{n['flagged']} 个有问题，{n['unreadable']} 个无法读取，"
-                f"{n['skipped']} 个已跳过；错误 {sev[Severity.ERROR]} 处，警告 {sev[Severity.WARNING]} 处，"
-                f"提示 {sev[Severity.INFO]} 处")
+        return catalogue.label("report.tally", lang, files=self.files, **{s.value: n[s] for s in Status},
+                               errors=sev[Severity.ERROR], warnings=sev[Severity.WARNING], notes=sev[Severity.INFO])
 
 
 class Report:
@@ -198,15 +198,13 @@ def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh"
 
 def log_line(r: FileResult, lang: str) -> str:
     """One line per file for `watch`: time, file, status, total, grade, counts."""
-    status = catalogue.label(f"status.{r.status}", lang)
+    status = catalogue.label(f"status.{r.status.value}", lang)
     parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
-    if r.status in ("ok", "flagged"):
-        words = ("合计", "等级", "错误", "警告", "提示") if lang == "zh" else ("total", "grade", "errors", "warnings",
-                                                                          "notes")
-        parts += [f"{words[0]} {fmt_number(r.total_entered)}→{fmt_number(r.total_recomputed)}",
-                  f"{words[1]} {r.grade_entered or '—'}/{r.grade_recomputed or '—'}",
-                  f"{words[2]} {r.count(Severity.ERROR)} {words[3]} {r.count(Severity.WARNING)} "
-                  f"{words[4]} {r.count(Severity.INFO)}"]
+    if r.status in (Status.OK, Status.FLAGGED):
+        parts.append(catalogue.label(
+            "log.counts", lang, entered=fmt_number(r.total_entered), recomputed=fmt_number(r.total_recomputed),
+            grade_entered=r.grade_entered or "—", grade_recomputed=r.grade_recomputed or "—",
+            errors=r.count(Severity.ERROR), warnings=r.count(Severity.WARNING), notes=r.count(Severity.INFO)))
     else:
-        parts.append(r.error or "")
+        parts.append(_words(r.error, lang) or "")
     return "  ".join(parts)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from perfeval import catalogue
-from perfeval.model import FileResult, Finding, Severity
+from perfeval.model import FileResult, Finding, Severity, Status
 
 
 class SelectionError(ValueError):
@@ -76,8 +76,8 @@ class Selection:
         kept = tuple(replace(f, severity=self.severity_of(f)) for f in r.findings if self.shown(f.code))
         kept = tuple(sorted(kept, key=lambda f: f.severity.rank))     # stable: positions stay in order
         status = r.status
-        if status in ("ok", "flagged"):
-            status = "flagged" if any(f.severity != Severity.INFO for f in kept) else "ok"
+        if status in (Status.OK, Status.FLAGGED):
+            status = Status.FLAGGED if any(f.severity != Severity.INFO for f in kept) else Status.OK
         return replace(r, findings=kept, status=status), left_out
 
 

@@ -14,8 +14,8 @@ from typing import Iterable
 
 import xlsxwriter
 
-from perfeval.catalogue import label, render, severity_label
-from perfeval.model import FileResult, Severity
+from perfeval.catalogue import label, render, say, severity_label
+from perfeval.model import FileResult, Severity, Status
 from perfeval.write.formats import number
 from perfeval.files import write_atomically
 
@@ -101,13 +101,14 @@ def _quoted(text: str) -> str:
 
 
 def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
-    read = result.status not in ("unreadable", "skipped")
+    read = result.status not in (Status.UNREADABLE, Status.SKIPPED)
     values = [result.path, result.project.unit, result.project.name, result.rubric, result.total_entered,
               result.total_recomputed, result.grade_entered, result.grade_recomputed,
               result.count(Severity.ERROR) if read else None, result.count(Severity.WARNING) if read else None,
-              label(f"status.{result.status}", lang), copy, result.error or result.output_error]
-    worst = Severity.ERROR if result.status == "unreadable" or result.count(Severity.ERROR) else (
-        Severity.WARNING if result.status == "flagged" or result.output_error else None)
+              label(f"status.{result.status.value}", lang), copy,
+              say(result.error or result.output_error, lang) if result.error or result.output_error else None]
+    worst = Severity.ERROR if result.status == Status.UNREADABLE or result.count(Severity.ERROR) else (
+        Severity.WARNING if result.status == Status.FLAGGED or result.output_error else None)
     table.add(values, fills={10: worst} if worst else {}, links={11: copy} if copy else {})
 
 

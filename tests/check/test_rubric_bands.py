@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from perfeval.catalogue import say
 from perfeval import pipeline, rubric
 from perfeval.cli import main
 from perfeval.model import Band, Bands
@@ -92,7 +93,7 @@ def test_header_budget_feeds_the_input_the_rubric_names(tmp_path):
     from perfeval.read.workbook import read_sheet
     from perfeval.score.evidence import structured
     figures = structured(read_sheet(sheet(tmp_path)), rubric.load(path))
-    assert figures["批复预算金额"].value == 460 and figures["批复预算金额"].source.startswith("表头 预算金额 ")
+    assert figures["批复预算金额"].value == 460 and say(figures["批复预算金额"].source).startswith("表头 预算金额 ")
     assert "预算金额" not in figures
 
 
@@ -134,7 +135,7 @@ def test_narrative_grade_words_read_with_the_rubrics_bands(tmp_path, quoted, fla
     text = f"项目评价分数为65分，评价等级为{quoted}。"
     result = pipeline.check_file(sheet(tmp_path, AT_65, "65", "中", narrative={"总体评价": text}), NATIONAL)
     found = [(f.entered, f.expected) for f in result.findings
-             if f.code == "narrative-mismatch" and f.params.get("what") == "评价等级"]
+             if f.code == "narrative-mismatch" and say(f.params.get("what")) == "评价等级"]
     assert found == ([(quoted, "中")] if flagged else [])
 
 

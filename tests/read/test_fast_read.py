@@ -9,6 +9,7 @@ import cases
 from layouts import VARIANTS
 from workbooks import cache_values
 
+from perfeval.catalogue import say, working_text
 from perfeval import pipeline
 from perfeval.read import workbook
 
@@ -83,7 +84,7 @@ def test_workbook_without_table_is_unreadable_on_both_paths(tmp_path):
     wb.active["A1"] = "没有评分表"
     wb.save(tmp_path / "plain.xlsx")
     fast, full = pipeline.check_file(tmp_path / "plain.xlsx", fast=True), pipeline.check_file(tmp_path / "plain.xlsx")
-    assert fast == full and fast.status == "unreadable" and "未找到评分表" in fast.error
+    assert fast == full and fast.status == "unreadable" and "未找到评分表" in say(fast.error)
 
 
 def test_fast_results_equal_full_results(make_sheet):

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from perfeval.catalogue import say, working_text
 from perfeval import pipeline
 from seedbook import Changes, build
 
@@ -119,15 +120,15 @@ def test_unreadable_with_one_line_chinese_reason(tmp_path, seed, kind, monkeypat
     monkeypatch.chdir(tmp_path)             # a short path, so no detail is cut before its line break
     result = pipeline.check_file(path.name)
     assert result.status == "unreadable"
-    assert result.error and "\n" not in result.error and "\r" not in result.error
-    assert CHINESE.search(result.error), result.error
-    assert "Traceback" not in result.error and "内部错误" not in result.error, result.error
+    assert say(result.error) and "\n" not in say(result.error) and "\r" not in say(result.error)
+    assert CHINESE.search(say(result.error)), say(result.error)
+    assert "Traceback" not in say(result.error) and "内部错误" not in say(result.error), say(result.error)
     assert result.findings == ()
     assert digest(path) == before
 
 
 def test_reasons_say_what_is_wrong(tmp_path, seed):
-    reason = {kind: pipeline.check_file(make(tmp_path, seed)).error for kind, make in HOSTILE.items()}
+    reason = {kind: say(pipeline.check_file(make(tmp_path, seed)).error) for kind, make in HOSTILE.items()}
     assert "加密" in reason["encrypted"]
     assert "空" in reason["empty"]
     assert "损坏" in reason["truncated"] or "不完整" in reason["truncated"]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from perfeval.catalogue import say, working_text
 from perfeval import rubric
 from perfeval.text.binding import bind, months_between
 from perfeval.text.figures import Day, cn_number, extract
@@ -171,7 +172,7 @@ def test_bound(phrase, expected):
 def test_a_bound_figure_keeps_its_source():
     (b,) = bind(extract("项目中标合同金额约444.2万元，", "评分表", "H41", "扣分理由"), RUBRIC.inputs.values())
     figure = b.figure_as()
-    assert figure.source == "H41 扣分理由“中标合同金额约444.2万元”"
+    assert say(figure.source) == "H41 扣分理由“中标合同金额约444.2万元”"
     assert (figure.low, figure.high) == (Decimal("444.1"), Decimal("444.3"))   # 约: one unit either way
     assert b.passage.sheet == "评分表" and b.clause == "项目中标合同金额约444.2万元"
 
