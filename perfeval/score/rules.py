@@ -59,8 +59,9 @@ def measure(spec: object, figures: dict[str, Figure], as_rate: bool = True) -> M
         f, = _need(figures, args)
         return Measured(f.value, show(f.value), (f,))
     a, b = _need(figures, *args)
-    if b.value == 0 and how != "difference":
-        raise Missing([f"{b.name}（为 0）"])
+    divisor = {"ratio": b, "saving": a}.get(how)     # the figure each formula really divides by
+    if divisor is not None and divisor.value == 0:
+        raise Missing([f"{divisor.name}（为 0）"])
     if how == "ratio":
         value = a.value / b.value
         return Measured(value, f"{fmt(a.value, 4)} ÷ {fmt(b.value, 4)} = {fmt_rate(value)}", (a, b))

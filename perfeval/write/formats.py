@@ -10,7 +10,7 @@ from typing import Iterable, TextIO
 
 from perfeval import catalogue
 from perfeval.model import Figure, FileResult, Finding, Severity, Working
-from perfeval.numbers import fmt as fmt_number, round_half_up
+from perfeval.numbers import fmt as fmt_number, plain
 
 JSON_VERSION = 1
 
@@ -18,8 +18,7 @@ JSON_VERSION = 1
 def number(value: object) -> object:
     """Decimal -> a plain JSON number (2 places, half-up); other values as they are."""
     if isinstance(value, Decimal):
-        d = round_half_up(value, 2).normalize()
-        return int(d) if d == d.to_integral_value() else float(d)
+        return plain(value, 2)
     return value
 
 
@@ -31,7 +30,7 @@ def working_dict(working: Working | None) -> dict | None:
 
 def exact(value: Decimal) -> int | float:
     """A figure as it stands in its source cell (413.905 stays 413.905), as a plain JSON number."""
-    return int(value) if value == value.to_integral_value() else float(value)
+    return plain(value, None)
 
 
 def figure_dict(f: Figure) -> dict:
