@@ -30,6 +30,8 @@ class Unreadable(Exception):
 
 
 MAX_UNPACKED = 512 * 1024 * 1024        # a workbook that unpacks to more than this is refused
+MAX_DEPTH = 64                          # formulas inside one another (a real sheet: 合计 of 小计 of scores, 3)
+MAX_WORK = 1_000_000                    # cells looked up by all formulas of one workbook
 ENTITIES = "文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取"
 
 # a formula cell with no cached value: <f>..</f> or <f .../> followed by no <v> or an empty one
@@ -180,7 +182,9 @@ class _Grids:
         self.wb, self.path = wb, path
         self._grids: dict[str, list[tuple]] = {}
         self._cached: Workbook | None = None
-        self._evaluating: set[tuple[str, str]] = set()
+        self._evaluating: list[tuple[str, str]] = []          # the formula cells being evaluated, outermost first
+        self._memo: dict[tuple[str, str], object] = {}        # each formula cell evaluated once
+        self._work = 0                                        # cells looked up by formulas, this workbook
 
     @property
     def sheetnames(self) -> list[str]:
@@ -217,20 +221,44 @@ class _Grids:
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
+        """Evaluated once per cell. Past the depth (MAX_DEPTH formulas inside one another) or work
+        (MAX_WORK cells looked up) budget, the outermost formula is not evaluated: its cached value
+        stands, or, with none, the formula text itself (a score that is text: score-not-numeric)."""
         key = (title, f"{get_column_letter(col)}{row}")
+        if key in self._memo:
+            return self._memo[key]
         if key in self._evaluating:
             return None                                      # circular reference
-        self._evaluating.add(key)
+        if len(self._evaluating) >= MAX_DEPTH:
+            raise formulas.Budget(f"formulas nested deeper than {MAX_DEPTH}")
+        self._evaluating.append(key)
         try:
-            return formulas.evaluate(text, lambda sheet, ref: self._ref(sheet or title, ref))
+            value = formulas.evaluate(text, lambda sheet, ref: self._ref(sheet or title, ref))
+        except formulas.Budget:
+            if len(self._evaluating) > 1:
+                raise                                        # up to the outermost formula
+            value = self._over_budget(title, row, col, text)
+        except RecursionError:                               # a backstop: the budgets keep well below it
+            if len(self._evaluating) > 1:
+                raise formulas.Budget("recursion") from None
+            value = self._over_budget(title, row, col, text)
         except (formulas.Unsupported, ArithmeticError, ValueError):
-            return self._cached_value(title, row, col)
+            value = self._cached_value(title, row, col)
         finally:
-            self._evaluating.discard(key)
+            self._evaluating.pop()
+        self._memo[key] = value
+        return value
+
+    def _over_budget(self, title: str, row: int, col: int, text: str) -> object:
+        cached = self._cached_value(title, row, col)
+        return Literal(text) if cached is None else cached
 
     def _ref(self, title: str, coordinate: str) -> object:
         if title not in self.sheetnames:
             raise formulas.Unsupported(f"no sheet {title}")
+        self._work += 1
+        if self._work > MAX_WORK:
+            raise formulas.Budget(f"more than {MAX_WORK} cells looked up")
         row, col = coordinate_to_tuple(coordinate.upper())
         return self.value(title, row, col)
 
