@@ -7,7 +7,7 @@ from typing import Callable
 from perfeval import rubric as rubrics
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
-from perfeval.files import is_skipped_name
+from perfeval.files import skip_reason
 from perfeval.model import FileResult, IndicatorResult, Severity, Sheet
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet
@@ -60,8 +60,9 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     alone is read, with python-calamine where it can serve. `finish` (the batch's annotated copy) is
     given the opened workbook, the result and its recomputation, and returns the result to report."""
     path = Path(path)
-    if is_skipped_name(path):
-        return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
+    reason = skip_reason(path)
+    if reason:
+        return FileResult(str(path), "skipped", error=reason)
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
         if fast and finish is None:

@@ -7,28 +7,21 @@ unreadable. Office lock files (~$x.xlsx), hidden files and temporary files are n
 """
 from __future__ import annotations
 
-import os
 import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfeval.files import EXTENSIONS, is_skipped_name
+from perfeval.files import is_skipped_name, not_regular, walk
 
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
 
 
 def candidates(root: Path) -> list[Path]:
-    """Workbooks under root, sorted; hidden folders, lock, hidden and temporary files left out."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            path = Path(folder) / name
-            if name.lower().endswith(EXTENSIONS) and not is_skipped_name(path) \
-                    and not name.lower().endswith(TEMP_SUFFIXES):
-                found.append(path)
-    return sorted(found)
+    """Workbooks under root, sorted; hidden folders, lock, hidden and temporary files, what is not a
+    regular file and links pointing outside root left out (files.walk)."""
+    return sorted(p for p in walk(root) if not is_skipped_name(p) and not p.name.lower().endswith(TEMP_SUFFIXES)
+                  and not_regular(p) is None)
 
 
 def zip_opens(path: Path) -> bool:

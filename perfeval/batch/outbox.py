@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from perfeval.files import is_skipped_name
+from perfeval.files import skip_reason
 from perfeval.batch import pool
 from perfeval.batch import ledger
 from perfeval.write import summary
@@ -57,7 +57,7 @@ class Outbox:
         known: dict[int, FileResult] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
-            digest = None if is_skipped_name(path) else _digest(path)
+            digest = None if skip_reason(path) else _digest(path)      # never opens a FIFO
             digests.append(digest)
             stored = self.ledger.done(digest, self.key) if digest and not self.force else None
             if stored is not None and stored.status in ("ok", "flagged") and not (

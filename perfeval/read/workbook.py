@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from perfeval.read import fidelity
 from perfeval.read import formulas
+from perfeval.read import limits
 from perfeval.read.layout import find_header, read_table
 from perfeval.model import Sheet
 
@@ -32,11 +33,8 @@ class Unreadable(Exception):
 MAX_UNPACKED = 512 * 1024 * 1024        # a workbook that unpacks to more than this is refused
 MAX_DEPTH = 64                          # formulas inside one another (a real sheet: 合计 of 小计 of scores, 3)
 MAX_WORK = 1_000_000                    # cells looked up by all formulas of one workbook
-ENTITIES = "文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取"
+ENTITIES = limits.ENTITIES
 
-# a formula cell with no cached value: <f>..</f> or <f .../> followed by no <v> or an empty one
-_UNCACHED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
-                       rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
 # ---- opening -------------------------------------------------------------------------------------
 
@@ -65,19 +63,15 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
                 raise Unreadable("不是 Excel 工作簿：压缩包中没有工作簿内容")
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
                 raise Unreadable("文件解压后超过 512 MB，疑为异常构造的文件，已拒绝读取")
-            uncached = False
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as part:
-                        prolog = part.read(4096)
-                        if scan_formulas and not uncached and info.filename.startswith("xl/worksheets/"):
-                            uncached = _UNCACHED.search(prolog + part.read()) is not None
-                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise Unreadable(ENTITIES)
+            uncached = limits.inspect(zf, scan_formulas)      # limits before work: nothing built yet
+    except limits.Refused as exc:
+        raise Unreadable(str(exc)) from None
     except zipfile.BadZipFile:
         raise Unreadable("文件已损坏或不完整（zip 结构无法解析），可能未复制完整") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise Unreadable(f"文件无法解压：{exc}") from None
+    except (OSError, EOFError, zlib.error):
+        raise Unreadable(limits.DAMAGED) from None
     return uncached
 
 
