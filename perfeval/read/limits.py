@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from openpyxl.utils.cell import column_index_from_string
 
 MAX_ROWS = 5_000                 # rows of one worksheet
-MAX_COLUMNS = 500                # columns of one worksheet
-MAX_CELLS = 250_000              # rows × columns of one worksheet's grid (what the reader builds)
-MAX_BOOK_CELLS = 1_000_000       # the same over every worksheet of the workbook
+MAX_COLUMNS = 200                # columns of one worksheet
+MAX_CELLS = 100_000              # rows × columns of one worksheet's grid (what the reader builds)
+MAX_BOOK_CELLS = 400_000         # the same over every worksheet of the workbook
 MAX_MERGED = 100_000             # cells covered by the merged ranges of one worksheet
 MAX_PART = 64 * 1024 * 1024      # one XML part, unpacked
 
