@@ -1,4 +1,5 @@
-"""The one folder walk and its skip rules: which files in a folder are workbooks perfeval reads.
+"""The file system as perfeval uses it: the one folder walk with its skip rules (check, watch and
+rollup all find workbooks through it), and the one atomic writer every output goes through.
 
 Only regular files are read: a FIFO, device or socket is skipped with a reason (opening a FIFO would
 block the batch forever; /dev/zero never ends). In a folder, a symbolic link is followed only when
@@ -10,11 +11,16 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable
 
 EXTENSIONS = (".xlsx", ".xlsm")
+TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")   # files still being copied or downloaded
+TEMP_PREFIX = ".perfeval-"                                      # our own temporary outputs
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 _KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
           (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
 
@@ -22,6 +28,13 @@ _KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设�
 def is_skipped_name(path: Path) -> bool:
     """Office lock files (~$x.xlsx) and hidden files (.x.xlsx)."""
     return path.name.startswith(("~$", "."))
+
+
+def is_workbook_name(path: Path, with_skipped: bool = False) -> bool:
+    """A workbook's name; lock and hidden files only `with_skipped` (check reports them as skipped)."""
+    name = path.name.lower()
+    return name.endswith(EXTENSIONS) and not name.endswith(TEMP_SUFFIXES) and (
+        with_skipped or not is_skipped_name(path))
 
 
 def not_regular(path: Path) -> str | None:
@@ -52,28 +65,53 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
-def walk(root: Path, skip: Path | None = None) -> Iterator[Path]:
-    """Workbook-named entries under `root`, sorted by folder then name. Hidden folders and the folder
-    `skip` are not entered; linked folders are not entered; a linked file is given only when it points
-    inside `root`."""
+def walk(root: Path, skip: Path | None = None, with_skipped: bool = False) -> list[Path]:
+    """Workbooks under root, sorted: hidden folders and the folder `skip` (where outputs go) are not
+    entered, nor linked folders; temporary files are left out, and so are lock and hidden files unless
+    `with_skipped`; a linked file only when it points inside root. What is not a regular file (a FIFO
+    named x.xlsx) is kept only `with_skipped`, for check to list as skipped with its reason."""
+    found: list[Path] = []
     skipped = Path(os.path.realpath(skip)) if skip else None
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, names in os.walk(root):
         if skipped and Path(os.path.realpath(folder)) == skipped:
             dirs[:] = []
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder) / name
-            if name.lower().endswith(EXTENSIONS) and (not path.is_symlink() or inside(path, root)):
-                yield path
+        found += [p for p in (Path(folder) / n for n in names) if is_workbook_name(p, with_skipped)
+                  and (not p.is_symlink() or inside(p, root)) and (with_skipped or not_regular(p) is None)]
+    return sorted(found)
 
 
 def expand(paths: Iterable[str | Path], skip: Path | None = None) -> list[Path]:
-    """Files as given (links followed), folders searched (sorted) for .xlsx/.xlsm by `walk`."""
+    """Files as given (links followed), folders walked; lock and hidden files and what is not a regular
+    file are kept, for the report to list as skipped."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(walk(p, skip))
-        else:
-            out.append(p)
+        out += walk(p, skip, with_skipped=True) if p.is_dir() else [p]
     return out
+
+
+def write_atomically(path: Path, write: Callable[[str], None]) -> None:
+    """`write(name)` a hidden temporary file beside `path`, then os.replace it into place (with the
+    permissions a plainly created file would get, not mkstemp's 0600). A failure leaves nothing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def sweep(folder: Path) -> None:
+    """Temporary files a killed run left behind in an output folder (outputs are only renamed into place)."""
+    for tmp in Path(folder).rglob(f"{TEMP_PREFIX}*.tmp"):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass

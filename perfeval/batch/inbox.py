@@ -12,17 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfeval.files import is_skipped_name, not_regular, walk
-
-TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
-
-
-def candidates(root: Path) -> list[Path]:
-    """Workbooks under root, sorted; hidden folders, lock, hidden and temporary files, what is not a
-    regular file and links pointing outside root left out (files.walk)."""
-    return sorted(p for p in walk(root) if not is_skipped_name(p) and not p.name.lower().endswith(TEMP_SUFFIXES)
-                  and not_regular(p) is None)
-
+from perfeval.files import walk
 
 def zip_opens(path: Path) -> bool:
     try:
@@ -50,7 +40,7 @@ class Inbox:
         now = time.time() if now is None else now
         out = []
         present = set()
-        for path in candidates(self.root):
+        for path in walk(self.root):
             try:
                 st = path.stat()
             except OSError:

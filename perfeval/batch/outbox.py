@@ -12,26 +12,28 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from perfeval.files import skip_reason
-from perfeval.batch import pool
+from perfeval.files import skip_reason, sweep
+from perfeval.batch import names, pool
 from perfeval.batch import ledger
 from perfeval.write import summary
 from perfeval.model import FileResult
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
-TEMP_PREFIX = ".perfeval-"
+STALE = ".perfeval-summary-stale"      # summary.xlsx lags the ledger (a run died before rewriting it)
 
 
 class Outbox:
-    def __init__(self, folder: Path, rubric_choice: str | None = None, lang: str = "zh", force: bool = False):
-        self.folder = Path(folder)
+    def __init__(self, folder: Path, rubric_choice: str | None = None, lang: str = "zh", force: bool = False,
+                 inbox: Path | None = None):
+        """`inbox`: the drop folder whose layout the copies mirror (watch); else copies sit side by side."""
+        self.folder, self.inbox = Path(folder), inbox
         self.folder.mkdir(parents=True, exist_ok=True)
         self.rubric_choice, self.lang, self.force = rubric_choice, lang, force
         self.key = ledger.rubric_key(rubric_choice)
         self.ledger = ledger.Ledger(self.folder / DB_NAME)
-        self.changed = False
-        self._sweep()
+        self.changed = (self.folder / STALE).exists()     # a run died before rewriting summary.xlsx
+        sweep(self.folder)
 
     def close(self) -> None:
         self.ledger.close()
@@ -42,18 +44,17 @@ class Outbox:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _sweep(self) -> None:
-        """Temporary files a killed run left behind (outputs are only ever renamed into place)."""
-        for tmp in self.folder.rglob(f"{TEMP_PREFIX}*.tmp"):
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+    def outputs(self, paths: list[Path]) -> list[Path]:
+        """Where each input's annotated copy goes. Raises ValueError when one would overwrite an input."""
+        if self.inbox is not None:
+            return [names.mirrored_path(p, self.inbox, self.folder) for p in paths]
+        return names.output_paths(paths, self.folder, reserved=(summary.NAME, DB_NAME))
 
-    def process(self, paths: list[Path], outputs: list[Path], jobs: int = 1,
+    def process(self, paths: list[Path], jobs: int = 1,
                 stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[FileResult, bool]]:
         """(result, checked now?) in input order: from the ledger where the content is known, else
         checked now."""
+        outputs = self.outputs(paths)
         known: dict[int, FileResult] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
@@ -67,12 +68,13 @@ class Outbox:
                 known[i] = stored
         todo = [i for i in range(len(paths)) if i not in known]
         fresh = pool.run([paths[i] for i in todo], self.rubric_choice, jobs, [outputs[i] for i in todo],
-                          self.lang, stopped)
+                         self.lang, stopped, digests=[digests[i] for i in todo])
         for i, path in enumerate(paths):
             if i in known:
                 stored = known[i]
                 if stored.path != str(path):                  # same content dropped under another name
                     stored = replace(stored, path=str(path))
+                    self._stale()
                     self.ledger.record(digests[i], self.key, stored)
                     self.changed = True
                 yield stored, False
@@ -80,15 +82,28 @@ class Outbox:
             result = next(fresh, None)
             if result is None:                                # stopped before this file
                 return
-            if digests[i] is not None and result.status != "skipped":
+            yield result, True
+            # final only now that the report took it: a report that fails on a result never leaves a
+            # row that makes every later run fail the same way; an internal error is never final
+            if digests[i] is not None and result.status != "skipped" and not result.internal:
+                self._stale()
                 self.ledger.record(digests[i], self.key, result)
                 self.changed = True
-            yield result, True
+
+    def _stale(self) -> None:
+        """Mark summary.xlsx out of date until it is rewritten: a run that dies before rewriting it
+        leaves the mark, and the next run rewrites it even when it has nothing new to check."""
+        try:
+            (self.folder / STALE).touch()
+        except OSError:
+            pass
 
     def write_summary(self) -> Path:
         """summary.xlsx over every file this folder's ledger holds (the latest result of each path)."""
         self.changed = False
-        return summary.write(self.ledger.results(), self.folder / summary.NAME, self.lang)
+        written = summary.write(self.ledger.results(), self.folder / summary.NAME, self.lang)
+        (self.folder / STALE).unlink(missing_ok=True)
+        return written
 
 
 def _digest(path: Path) -> str | None:

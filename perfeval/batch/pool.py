@@ -24,7 +24,6 @@ from typing import Callable, Iterator
 from perfeval import catalogue, pipeline
 from perfeval.model import FileResult
 from perfeval.read.workbook import Opened
-from perfeval.score import recompute
 from perfeval.write import annotate
 
 
@@ -38,15 +37,15 @@ DEFAULT = Budget()
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
-               lang: str = "zh", fast: bool = False) -> FileResult:
+               lang: str = "zh", fast: bool = False, sha256: str | None = None) -> FileResult:
     """pipeline.check_file, plus the annotated copy written to `output` when one is asked for."""
-    finish = None if output is None else (lambda opened, result, rc: _annotated(opened, result, rc, output, lang))
-    return pipeline.check_file(path, rubric_choice, fast, finish)
+    finish = None if output is None else (lambda opened, result: _annotated(opened, result, output, lang))
+    return pipeline.check_file(path, rubric_choice, fast, finish, sha256)
 
 
-def _annotated(opened: Opened, result: FileResult, rc: recompute.Recomputation, output: Path, lang: str) -> FileResult:
+def _annotated(opened: Opened, result: FileResult, output: Path, lang: str) -> FileResult:
     try:
-        annotate.write(opened, result, rc, output, lang)
+        annotate.write(opened, result, output, lang)
     except Exception as exc:  # openpyxl cannot write back every workbook it reads
         reason = f"{type(exc).__name__}: {str(exc)[:160]}"
         return replace(result, output_error=catalogue.label("output.failed", lang, reason=reason))
@@ -151,12 +150,14 @@ class _Worker:
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
         outputs: list[Path] | None = None, lang: str = "zh",
         stopped: Callable[[], bool] = lambda: False, fast: bool = False,
-        budget: Budget = DEFAULT) -> Iterator[FileResult]:
+        digests: list[str | None] | None = None, budget: Budget = DEFAULT) -> Iterator[FileResult]:
     """Results in input order; with jobs > 1 the files are checked in worker processes, a few at a
     time, so memory stays flat however many files there are. When `stopped()` turns true, no new
-    file is started and the run ends after the files in hand."""
+    file is started and the run ends after the files in hand. `digests`: each file's SHA-256 when the
+    caller has it already."""
     outputs = outputs or [None] * len(paths)
-    work = [(p, (p, rubric_choice, out, lang, fast)) for p, out in zip(paths, outputs)]
+    work = [(p, (p, rubric_choice, out, lang, fast, digest))
+            for p, out, digest in zip(paths, outputs, digests or [None] * len(paths))]
     if jobs <= 1 or len(paths) <= 1:
         for path, args in work:
             if stopped():

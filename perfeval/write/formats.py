@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from perfeval import catalogue
+from perfeval.pipeline import internal_error
 from perfeval.model import Figure, FileResult, Finding, Severity, Working
 from perfeval.numbers import fmt as fmt_number, plain
 
@@ -85,19 +86,14 @@ class Tally:
         self.status = Counter()
         self.severity = Counter()
         self.output_errors = 0
+        self.internal = 0               # results that met a bug of ours (exit code 3)
 
     def add(self, r: FileResult) -> None:
         self.files += 1
         self.status[r.status] += 1
         self.severity.update(f.severity for f in r.findings)
         self.output_errors += bool(r.output_error)
-
-    @property
-    def exit_code(self) -> int:
-        """0 no error-level finding and every file read; 1 some error finding; 2 some file unreadable."""
-        if self.status["unreadable"] or self.output_errors:
-            return 2
-        return 1 if self.severity[Severity.ERROR] else 0
+        self.internal += bool(r.internal)
 
     def line(self, lang: str) -> str:
         n, sev = self.status, self.severity
@@ -134,10 +130,11 @@ class JsonReport:
         self.out.write(f'{{"version": {JSON_VERSION},\n "files": [')
 
     def add(self, r: FileResult) -> None:
+        text = json.dumps(file_dict(r, self.lang), ensure_ascii=False)     # whole, before anything is written
         if self.tally.files:
             self.out.write(",")
         self.tally.add(r)
-        self.out.write("\n  " + json.dumps(file_dict(r, self.lang), ensure_ascii=False))
+        self.out.write("\n  " + text)
 
     def close(self) -> None:
         self.out.write("\n ]}\n")
@@ -152,7 +149,10 @@ WRITERS: dict[str, type] = {
 def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh") -> Tally:
     report = WRITERS[fmt](out, lang)
     for r in results:
-        report.add(r)
+        try:
+            report.add(r)
+        except Exception as exc:    # a bug of ours on this one result: said in one line, the batch goes on
+            report.add(internal_error(r.path, exc))
     report.close()
     return report.tally
 
