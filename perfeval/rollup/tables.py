@@ -15,7 +15,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -116,13 +115,12 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     """The latest result of every path in a ledger, read as rows (no FileResult per check)."""
     with Ledger(path) as db:
         rows = db.latest_rows()
-    checks = [c for c in rows.checks if c["status"] != "skipped"]
-    keys = {c["id"]: k for k, c in enumerate(checks)}
-    files = [(keys[c["id"]], c["path"], c["status"], c["error"], year_of(c["title"]) or default_year,
-              datetime.fromisoformat(c["checked_at"]).timestamp(), c["unit"], c["code"], c["name"],
-              *(_decimal(c[k]) for k in ("budget", "total_entered", "total_recomputed")),
-              c["grade_entered"], c["grade_recomputed"],
-              *rows.counts.get(c["id"], (0, 0, 0))) for c in checks]
+    checks = [c for c in rows.checks if c.status != "skipped"]
+    keys = {c.id: k for k, c in enumerate(checks)}
+    files = [(keys[c.id], c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
+              c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
+              c.total_recomputed, c.grade_entered, c.grade_recomputed,
+              *rows.counts.get(c.id, (0, 0, 0))) for c in checks]
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
@@ -131,10 +129,6 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     scores = scores.dropna(subset=["key"]).reset_index(drop=True)
     frames.scores = scores.astype({"key": int, "weight": float, "score": float})
     return frames
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
 
 
 def _frames(files: list[tuple], scores: list[tuple], findings: list[tuple]) -> Frames:
