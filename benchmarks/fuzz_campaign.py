@@ -30,6 +30,10 @@ from perfeval.write import formats  # noqa: E402
 from seedbook import Changes, build  # noqa: E402
 
 
+class TimeUp(Exception):
+    pass
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=3000)
@@ -50,7 +54,7 @@ def main() -> None:
     @given(st.one_of(mutated_sheet(seed, cells), damaged_bytes(data)))
     def one(content: bytes) -> None:
         if time.monotonic() > stop:
-            return
+            raise TimeUp()                  # hypothesis would go on generating (each a workbook saved)
         path = folder / f"{tally['tried']:05}.xlsx"
         path.write_bytes(content)
         started = time.monotonic()
@@ -68,7 +72,10 @@ def main() -> None:
             print(f"  {tally['tried']} files, {len(tally['internal'])} internal errors, {len(tally['slow'])} over 5 s",
                   flush=True)
 
-    one()
+    try:
+        one()
+    except TimeUp:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"files tried: {tally['tried']}  statuses: {tally['status']}")
     print(f"internal errors (tracebacks): {len(tally['internal'])}  {tally['internal'][:5]}")
