@@ -36,7 +36,21 @@ def _progress(results: Iterator[FileResult], total: int, lang: str) -> Iterator[
             yield r
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """An internal error (a bug of ours) ends the command with one line on stderr and exit code 3."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            click.echo(f"perfeval: 内部错误（{detail}），请报告给维护人员", err=True)
+            sys.exit(commands.INTERNAL)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="perfeval")
 def main() -> None:
     """perfeval：复核绩效评价评分表（.xlsx）中的评分、合计与等级。"""
@@ -49,7 +63,7 @@ def main() -> None:
                options.report)
 def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: bool, rubric: str | None,
           lang: str, selection: Selection, verbosity: int) -> None:
-    """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取，3 内部错误。"""
     _check_rubric(rubric)
     try:
         code = commands.check(paths, out, sys.stdout, fmt, jobs, force, rubric, lang,

@@ -1,11 +1,21 @@
 """The file system as perfeval uses it: the one folder walk with its skip rules (check, watch and
-rollup all find workbooks through it), and the one atomic writer every output goes through."""
+rollup all find workbooks through it), and the one atomic writer every output goes through.
+
+Only regular files are read: a FIFO, device or socket is skipped with a reason (opening a FIFO would
+block the batch forever; /dev/zero never ends). In a folder, a symbolic link is followed only when
+what it points to lies inside that folder: a link in a drop folder cannot make perfeval read (and
+publish the annotated copy of) a workbook elsewhere on the machine. A path named on the command line
+is the user's choice and is followed wherever it points.
+"""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
+
+from perfeval.model import Phrase
 
 EXTENSIONS = (".xlsx", ".xlsm")
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")   # files still being copied or downloaded
@@ -13,6 +23,8 @@ TEMP_PREFIX = ".perfeval-"                                      # our own tempor
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+_KINDS = ((stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "char_device"), (stat.S_ISBLK, "block_device"),
+          (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder"))
 
 
 def is_skipped_name(path: Path) -> bool:
@@ -27,22 +39,54 @@ def is_workbook_name(path: Path, with_skipped: bool = False) -> bool:
         with_skipped or not is_skipped_name(path))
 
 
+def not_regular(path: Path) -> Phrase | None:
+    """Why `path` (links followed) is not a regular file perfeval may open, or None when it is one.
+    Never opens the file (stat only), so a FIFO cannot block."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None                     # missing or unreadable: the reader says why
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "special")
+    return Phrase("reason.not_regular", {"kind": Phrase(f"filekind.{kind}")})
+
+
+def skip_reason(path: Path) -> Phrase | None:
+    """Why a file is skipped rather than read: lock or hidden file, or not a regular file."""
+    if is_skipped_name(path):
+        return Phrase("reason.skipped")
+    return not_regular(path)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Does `path`, links resolved, lie inside `root` (resolved)?"""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
+    except (OSError, ValueError):
+        return False
+
+
 def walk(root: Path, skip: Path | None = None, with_skipped: bool = False) -> list[Path]:
     """Workbooks under root, sorted: hidden folders and the folder `skip` (where outputs go) are not
-    entered; temporary files are left out, and so are lock and hidden files unless `with_skipped`."""
+    entered, nor linked folders; temporary files are left out, and so are lock and hidden files unless
+    `with_skipped`; a linked file only when it points inside root. What is not a regular file (a FIFO
+    named x.xlsx) is kept only `with_skipped`, for check to list as skipped with its reason."""
     found: list[Path] = []
-    skipped = skip.resolve() if skip else None
+    skipped = Path(os.path.realpath(skip)) if skip else None
     for folder, dirs, names in os.walk(root):
-        if skipped and Path(folder).resolve() == skipped:
+        if skipped and Path(os.path.realpath(folder)) == skipped:
             dirs[:] = []
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [p for p in (Path(folder) / n for n in names) if is_workbook_name(p, with_skipped)]
+        found += [p for p in (Path(folder) / n for n in names) if is_workbook_name(p, with_skipped)
+                  and (not p.is_symlink() or inside(p, root)) and (with_skipped or not_regular(p) is None)]
     return sorted(found)
 
 
 def expand(paths: Iterable[str | Path], skip: Path | None = None) -> list[Path]:
-    """Files as given, folders walked; lock and hidden files are kept, for the report to list as skipped."""
+    """Files as given (links followed), folders walked; lock and hidden files and what is not a regular
+    file are kept, for the report to list as skipped."""
     out: list[Path] = []
     for p in map(Path, paths):
         out += walk(p, skip, with_skipped=True) if p.is_dir() else [p]

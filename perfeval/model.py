@@ -311,6 +311,7 @@ class FileResult:
     rubric_title: str | None = None
     groups: tuple[GroupResult, ...] = ()    # level-1 groups, each followed by its level-2 groups, sheet order
     tree: tuple[tuple[str, str | None, str | None], ...] = ()   # (indicator, level-1, level-2): rubric and rows
+    internal: bool = False             # unreadable because of a bug of ours, not the file (exit code 3)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))     # "ok" read back from the ledger

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_LARGEST = 308                  # the largest decimal exponent of a double: 1.8e308
 _UNITS = ("万元", "元", "万", "分", "个月", "月", "天", "小时", "个", "套", "台", "次", "项", "人")
 _TRUE = {"是", "有", "√", "✓", "yes", "y", "true", "通过", "已提供"}
 _FALSE = {"否", "无", "×", "✗", "no", "n", "false", "未通过", "未提供"}
@@ -44,13 +45,13 @@ def parse_number(value: object) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return Decimal(value)
+        return _held(Decimal(value))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None
         return from_float(value)
     if isinstance(value, Decimal):
-        return value
+        return _held(value) if value.is_finite() else None
     text = normalize_text(value).replace(",", "")
     for unit in _UNITS:
         if text.endswith(unit) and len(text) > len(unit):
@@ -61,9 +62,15 @@ def parse_number(value: object) -> Decimal | None:
     if not _NUMBER.match(text):
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         return None
+    return _held(number)
+
+
+def _held(number: Decimal) -> Decimal | None:
+    """None beyond what a spreadsheet can hold as a number (Excel keeps 1e400 typed in a cell as text)."""
+    return number if number.adjusted() <= _LARGEST else None
 
 
 def parse_figure(value: object, unit: str = "") -> Decimal | None:
@@ -87,7 +94,26 @@ def parse_figure(value: object, unit: str = "") -> Decimal | None:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Half-up to `places`, for any size: 1e117 or 10**30 keep every digit (the default context's 28
+    digits would make quantize raise); NaN and infinities come back as they are."""
+    if not value.is_finite():
+        return value
+    with localcontext() as ctx:
+        ctx.prec = max(28, value.adjusted() + places + 2)
+        ctx.Emax, ctx.Emin = max(ctx.Emax, value.adjusted() + 1), min(ctx.Emin, -places - 1)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal, places: int | None = 2) -> int | float | None:
+    """A Decimal as a plain JSON/xlsx number (rounded half-up to `places`, None: kept as it is):
+    an int when whole, else a float; None when no spreadsheet number can hold it (beyond 1.8e308,
+    NaN, infinities: a quotient of absurd figures)."""
+    if not value.is_finite():
+        return None
+    d = (value if places is None else round_half_up(value, places)).normalize()
+    if d.adjusted() > _LARGEST or (d.adjusted() == _LARGEST and abs(d) > Decimal("1.7976931348623157e308")):
+        return None
+    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def fmt(value: Decimal | None, places: int = 2) -> str:
@@ -95,8 +121,9 @@ def fmt(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
     d = round_half_up(Decimal(value), places)
-    text = format(d.normalize(), "f")
-    return text
+    if not d.is_finite() or d.adjusted() >= 16:
+        return format(d.normalize(), ".6g")     # 1e117 as 1e+117, not 118 digits
+    return format(d.normalize(), "f")
 
 
 def fmt_rate(value: Decimal, places: int = 2) -> str:

@@ -9,7 +9,7 @@ from typing import Callable
 from perfeval import rubric as rubrics
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
-from perfeval.files import is_skipped_name
+from perfeval.files import skip_reason
 from perfeval.model import FileResult, GroupResult, IndicatorResult, Phrase, Severity, Sheet, Status
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet, sha256_of
@@ -95,8 +95,9 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     given the opened workbook and the result, and returns the result to report. `sha256` is the
     file's digest when the caller has it already."""
     path = Path(path)
-    if is_skipped_name(path):
-        return FileResult(str(path), Status.SKIPPED, error=Phrase("reason.skipped"))
+    reason = skip_reason(path)
+    if reason:
+        return FileResult(str(path), Status.SKIPPED, error=reason)
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
         if fast and finish is None:
@@ -111,5 +112,10 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     except MemoryError:
         return FileResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory"))
     except Exception as exc:  # the promise: a clear reason, never a traceback
-        return FileResult(str(path), Status.UNREADABLE, error=Phrase(
-            "reason.internal", {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}))
+        return internal_error(path, exc)
+
+
+def internal_error(path: str | Path, exc: BaseException) -> FileResult:
+    """A bug of ours met on this file: one line saying so, exit code 3, never recorded as final."""
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]
+    return FileResult(str(path), Status.UNREADABLE, internal=True, error=Phrase("reason.internal", {"error": detail}))

@@ -21,9 +21,14 @@ class UsageProblem(ValueError):
     """The command was asked for something it cannot do (the message says what); exit code 2."""
 
 
+INTERNAL = 3
+
+
 def exit_code(tally: Tally) -> int:
     """0 no error-level finding and every file read; 1 some error finding; 2 some file unreadable or
-    some output not written."""
+    some output not written; 3 an internal error (a bug of ours, never a user's file)."""
+    if tally.internal:
+        return INTERNAL
     if tally.status["unreadable"] or tally.output_errors:
         return 2
     return 1 if tally.severity[Severity.ERROR] else 0
@@ -56,7 +61,7 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
                 box.write_summary()
             except OSError as exc:
                 warn(f"{out / summary.NAME}: {exc}")
-                code = 2
+                code = max(code, 2)
     return code
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from perfeval.files import is_skipped_name, sweep
+from perfeval.files import skip_reason, sweep
 from perfeval.batch import names, pool
 from perfeval.batch import ledger
 from perfeval.write import summary
@@ -20,6 +20,7 @@ from perfeval.model import FileResult, Status
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
+STALE = ".perfeval-summary-stale"      # summary.xlsx lags the ledger (a run died before rewriting it)
 
 
 class Outbox:
@@ -31,7 +32,7 @@ class Outbox:
         self.rubric_choice, self.lang, self.force = rubric_choice, lang, force
         self.key = ledger.rubric_key(rubric_choice)
         self.ledger = ledger.Ledger(self.folder / DB_NAME)
-        self.changed = False
+        self.changed = (self.folder / STALE).exists()     # a run died before rewriting summary.xlsx
         sweep(self.folder)
 
     def close(self) -> None:
@@ -57,7 +58,7 @@ class Outbox:
         known: dict[int, FileResult] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
-            digest = None if is_skipped_name(path) else _digest(path)
+            digest = None if skip_reason(path) else _digest(path)      # never opens a FIFO
             digests.append(digest)
             stored = self.ledger.done(digest, self.key) if digest and not self.force else None
             if stored is not None and stored.status in (Status.OK, Status.FLAGGED) and not (
@@ -73,6 +74,7 @@ class Outbox:
                 stored = known[i]
                 if stored.path != str(path):                  # same content dropped under another name
                     stored = replace(stored, path=str(path))
+                    self._stale()
                     self.ledger.record(digests[i], self.key, stored)
                     self.changed = True
                 yield stored, False
@@ -80,15 +82,28 @@ class Outbox:
             result = next(fresh, None)
             if result is None:                                # stopped before this file
                 return
-            if digests[i] is not None and result.status != Status.SKIPPED:
+            yield result, True
+            # final only now that the report took it: a report that fails on a result never leaves a
+            # row that makes every later run fail the same way; an internal error is never final
+            if digests[i] is not None and result.status != Status.SKIPPED and not result.internal:
+                self._stale()
                 self.ledger.record(digests[i], self.key, result)
                 self.changed = True
-            yield result, True
+
+    def _stale(self) -> None:
+        """Mark summary.xlsx out of date until it is rewritten: a run that dies before rewriting it
+        leaves the mark, and the next run rewrites it even when it has nothing new to check."""
+        try:
+            (self.folder / STALE).touch()
+        except OSError:
+            pass
 
     def write_summary(self) -> Path:
         """summary.xlsx over every file this folder's ledger holds (the latest result of each path)."""
         self.changed = False
-        return summary.write(self.ledger.results(), self.folder / summary.NAME, self.lang)
+        written = summary.write(self.ledger.results(), self.folder / summary.NAME, self.lang)
+        (self.folder / STALE).unlink(missing_ok=True)
+        return written
 
 
 def _digest(path: Path) -> str | None:

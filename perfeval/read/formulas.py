@@ -3,7 +3,15 @@
 Files written by programs other than Excel carry formulas without cached values; 合计 = SUM(G5:G34)
 must still be read as a number. Supported: numbers, cell references (with $ and a sheet prefix),
 ranges inside functions, + - * / and parentheses, SUM, ROUND, MIN, MAX, ABS. Anything else raises
-Unsupported, and the caller falls back to the cached value.
+Unsupported, and the caller falls back to the cached value. Nesting deeper than MAX_NESTING (brackets,
+signs, function calls) raises Budget, so no formula can exhaust the stack.
+
+Why hand-written and not pycel or formulas: both evaluate in binary floats (scores here are Decimals
+rounded half-up: ROUND(2.675,2) must be 2.68), both build a graph of the whole workbook before the
+first value (the work a hostile file makes huge), and `formulas` pulls numpy, scipy-style deps and
+schedula for the six functions score sheets use. openpyxl's Tokenizer splits the full grammar, but
+its tokens would still need this parser; the regex below covers the subset, and what it does not
+cover is refused, not guessed.
 """
 from __future__ import annotations
 
@@ -27,8 +35,15 @@ _TOKEN = re.compile(r"""
     )""", re.VERBOSE)
 
 
+MAX_NESTING = 40          # brackets, signs and calls inside one another; real sheets use 3 or 4
+
+
 class Unsupported(ValueError):
     pass
+
+
+class Budget(Unsupported):
+    """Past the nesting, depth or work budget: the cell is not evaluated (its cached value, if any, stands)."""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -67,6 +82,17 @@ def evaluate(formula: str, resolve: Resolver) -> Decimal:
     """Value of `=...`; blank cells count as 0, text inside SUM is skipped as Excel does."""
     tokens = _tokens(formula.lstrip("="))
     pos = 0
+    depth = 0
+
+    def nested(parse: Callable[[], object]) -> object:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_NESTING:
+            raise Budget(f"nesting deeper than {MAX_NESTING}")
+        try:
+            return parse()
+        finally:
+            depth -= 1
 
     def peek() -> tuple[str, str] | None:
         return tokens[pos] if pos < len(tokens) else None
@@ -119,15 +145,15 @@ def evaluate(formula: str, resolve: Resolver) -> Decimal:
                 raise Unsupported(formula)
             return number(values_of(text)[0])
         if kind == "op" and text == "(":
-            value = expr()
+            value = nested(expr)
             if take() != ("op", ")"):
                 raise Unsupported(formula)
             return value
         if kind == "op" and text in "+-":
-            value = factor()
+            value = nested(factor)
             return -value if text == "-" else value
         if kind == "func":
-            return call(text.upper(), args())
+            return call(text.upper(), nested(args))
         raise Unsupported(formula)
 
     def term() -> Decimal:

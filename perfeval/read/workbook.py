@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from perfeval.read import fidelity
 from perfeval.read import formulas
+from perfeval.read import limits
 from perfeval.read.layout import find_header, read_table
 from perfeval.catalogue import say
 from perfeval.model import Phrase, Sheet
@@ -36,11 +37,10 @@ class Unreadable(Exception):
 
 
 MAX_UNPACKED = 512 * 1024 * 1024        # a workbook that unpacks to more than this is refused
-ENTITIES = "entities"
+MAX_DEPTH = 64                          # formulas inside one another (a real sheet: 合计 of 小计 of scores, 3)
+MAX_WORK = 1_000_000                    # cells looked up by all formulas of one workbook
+ENTITIES = limits.ENTITIES
 
-# a formula cell with no cached value: <f>..</f> or <f .../> followed by no <v> or an empty one
-_UNCACHED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*"
-                       rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
 # ---- opening -------------------------------------------------------------------------------------
 
@@ -69,39 +69,16 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
                 raise Unreadable("no_workbook")
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
                 raise Unreadable("too_big_unpacked")
-            uncached = False
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as part:
-                        prolog = _prolog(part)
-                        if scan_formulas and not uncached and info.filename.startswith("xl/worksheets/"):
-                            uncached = _UNCACHED.search(prolog + part.read()) is not None
-                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise Unreadable(ENTITIES)
+            uncached = limits.inspect(zf, scan_formulas)      # limits before work: nothing built yet
+    except limits.Refused as exc:
+        raise Unreadable(exc.key, **exc.params) from None
     except zipfile.BadZipFile:
         raise Unreadable("bad_zip") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise Unreadable("unzip", detail=str(exc)) from None
+    except (OSError, EOFError, zlib.error):
+        raise Unreadable(limits.DAMAGED) from None
     return uncached
-
-
-# what may come before the root element: the XML declaration, processing instructions, comments, space
-_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
-
-
-def _prolog(part) -> bytes:
-    """The bytes read from a part up to and including the start of what follows its prolog, however
-    long the prolog (a DTD hidden behind a long comment is found too; openpyxl may parse some parts
-    with lxml, which does not refuse entity declarations as defusedxml does)."""
-    data = part.read(4096)
-    while True:
-        rest = data[_PROLOG.match(data).end():]
-        if len(rest) >= 9 and not rest.startswith((b"<?", b"<!--")):     # else a comment or PI goes on
-            return data
-        more = part.read(65536)
-        if not more:
-            return data
-        data += more
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
@@ -113,6 +90,8 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
+        if any(isinstance(e, MemoryError) for e in _chain(exc)):
+            raise MemoryError from None             # past the memory budget: said as such, not as damage
         if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
             raise Unreadable(ENTITIES) from None     # DTD or entities deeper than preflight looked
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]     # one line, whatever openpyxl said
@@ -206,7 +185,9 @@ class _Grids:
         self.wb, self.path = wb, path
         self._grids: dict[str, list[tuple]] = {}
         self._cached: Workbook | None = None
-        self._evaluating: set[tuple[str, str]] = set()
+        self._evaluating: list[tuple[str, str]] = []          # the formula cells being evaluated, outermost first
+        self._memo: dict[tuple[str, str], object] = {}        # each formula cell evaluated once
+        self._work = 0                                        # cells looked up by formulas, this workbook
 
     @property
     def sheetnames(self) -> list[str]:
@@ -243,20 +224,44 @@ class _Grids:
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
+        """Evaluated once per cell. Past the depth (MAX_DEPTH formulas inside one another) or work
+        (MAX_WORK cells looked up) budget, the outermost formula is not evaluated: its cached value
+        stands, or, with none, the formula text itself (a score that is text: score-not-numeric)."""
         key = (title, f"{get_column_letter(col)}{row}")
+        if key in self._memo:
+            return self._memo[key]
         if key in self._evaluating:
             return None                                      # circular reference
-        self._evaluating.add(key)
+        if len(self._evaluating) >= MAX_DEPTH:
+            raise formulas.Budget(f"formulas nested deeper than {MAX_DEPTH}")
+        self._evaluating.append(key)
         try:
-            return formulas.evaluate(text, lambda sheet, ref: self._ref(sheet or title, ref))
+            value = formulas.evaluate(text, lambda sheet, ref: self._ref(sheet or title, ref))
+        except formulas.Budget:
+            if len(self._evaluating) > 1:
+                raise                                        # up to the outermost formula
+            value = self._over_budget(title, row, col, text)
+        except RecursionError:                               # a backstop: the budgets keep well below it
+            if len(self._evaluating) > 1:
+                raise formulas.Budget("recursion") from None
+            value = self._over_budget(title, row, col, text)
         except (formulas.Unsupported, ArithmeticError, ValueError):
-            return self._cached_value(title, row, col)
+            value = self._cached_value(title, row, col)
         finally:
-            self._evaluating.discard(key)
+            self._evaluating.pop()
+        self._memo[key] = value
+        return value
+
+    def _over_budget(self, title: str, row: int, col: int, text: str) -> object:
+        cached = self._cached_value(title, row, col)
+        return Literal(text) if cached is None else cached
 
     def _ref(self, title: str, coordinate: str) -> object:
         if title not in self.sheetnames:
             raise formulas.Unsupported(f"no sheet {title}")
+        self._work += 1
+        if self._work > MAX_WORK:
+            raise formulas.Budget(f"more than {MAX_WORK} cells looked up")
         row, col = coordinate_to_tuple(coordinate.upper())
         return self.value(title, row, col)
 

@@ -68,8 +68,9 @@ def measure(spec: object, figures: dict[str, Figure], as_rate: bool = True) -> M
         f, = _need(figures, args)
         return Measured(f.value, show(f.value), (f,))
     a, b = _need(figures, *args)
-    if b.value == 0 and how != "difference":
-        raise Missing([Phrase("missing.zero", {"name": b.name})])
+    divisor = {"ratio": b, "saving": a}.get(how)     # the figure each formula really divides by
+    if divisor is not None and divisor.value == 0:
+        raise Missing([Phrase("missing.zero", {"name": divisor.name})])
     if how == "ratio":
         value = a.value / b.value
         return Measured(value, f"{fmt(a.value, 4)} ÷ {fmt(b.value, 4)} = {fmt_rate(value)}", (a, b))

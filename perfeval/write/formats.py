@@ -10,7 +10,8 @@ from typing import Iterable, TextIO
 
 from perfeval import catalogue
 from perfeval.model import Figure, FileResult, Finding, Severity, Status, Working
-from perfeval.numbers import fmt as fmt_number, round_half_up
+from perfeval.numbers import fmt as fmt_number, plain
+from perfeval.pipeline import internal_error
 from perfeval.write.selection import EVERYTHING, Selection
 
 JSON_VERSION = 1
@@ -19,8 +20,7 @@ JSON_VERSION = 1
 def number(value: object) -> object:
     """Decimal -> a plain JSON number (2 places, half-up); other values as they are."""
     if isinstance(value, Decimal):
-        d = round_half_up(value, 2).normalize()
-        return int(d) if d == d.to_integral_value() else float(d)
+        return plain(value, 2)
     return value
 
 
@@ -33,7 +33,7 @@ def working_dict(working: Working | None, lang: str) -> dict | None:
 
 def exact(value: Decimal) -> int | float:
     """A figure as it stands in its source cell (413.905 stays 413.905), as a plain JSON number."""
-    return int(value) if value == value.to_integral_value() else float(value)
+    return plain(value, None)
 
 
 def figure_dict(f: Figure, lang: str) -> dict:
@@ -114,6 +114,7 @@ class Tally:
         self.severity = Counter()
         self.output_errors = 0
         self.ignored = Counter()            # findings the selection left out, per code
+        self.internal = 0                   # results that met a bug of ours (exit code 3)
 
     def add(self, r: FileResult, ignored: Counter | None = None) -> None:
         self.ignored.update(ignored or {})
@@ -121,6 +122,7 @@ class Tally:
         self.status[r.status] += 1
         self.severity.update(f.severity for f in r.findings)
         self.output_errors += bool(r.output_error)
+        self.internal += bool(r.internal)
 
     def line(self, lang: str) -> str:
         ignored = sum(self.ignored.values())
@@ -142,10 +144,14 @@ class Report:
 
     def add(self, r: FileResult) -> None:
         shown, ignored = self.selection.apply(r)
+        rendered = self.render(shown)       # whole before anything is counted or written: may raise
         self.tally.add(shown, ignored)
-        self.emit(shown, ignored)
+        self.emit(rendered)
 
-    def emit(self, r: FileResult, ignored: Counter) -> None:
+    def render(self, r: FileResult):
+        raise NotImplementedError
+
+    def emit(self, rendered) -> None:
         raise NotImplementedError
 
 
@@ -153,10 +159,11 @@ class TextReport(Report):
     """One line per error and warning as each file finishes, info findings summed up per file (all
     of them with verbosity 1), then one summary line; verbosity -1 (quiet) prints the summary alone."""
 
-    def emit(self, r: FileResult, ignored: Counter) -> None:
-        if self.verbosity < 0:
-            return
-        for line in text_lines(r, self.lang, verbose=self.verbosity > 0):
+    def render(self, r: FileResult) -> list[str]:
+        return [] if self.verbosity < 0 else text_lines(r, self.lang, verbose=self.verbosity > 0)
+
+    def emit(self, lines: list[str]) -> None:
+        for line in lines:
             self.out.write(line + "\n")
         self.out.flush()
 
@@ -172,10 +179,13 @@ class JsonReport(Report):
         super().__init__(out, lang, verbosity, selection)
         self.out.write(f'{{"version": {JSON_VERSION},\n "files": [')
 
-    def emit(self, r: FileResult, ignored: Counter) -> None:
+    def render(self, r: FileResult) -> str:
+        return json.dumps(file_dict(r, self.lang), ensure_ascii=False)
+
+    def emit(self, text: str) -> None:
         if self.tally.files > 1:
             self.out.write(",")
-        self.out.write("\n  " + json.dumps(file_dict(r, self.lang), ensure_ascii=False))
+        self.out.write("\n  " + text)
 
     def close(self) -> None:
         self.out.write("\n ],\n \"ignored\": " + json.dumps(dict(sorted(self.tally.ignored.items()))) + "}\n")
@@ -191,7 +201,10 @@ def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh"
           selection: Selection = EVERYTHING) -> Tally:
     report = WRITERS[fmt](out, lang, verbosity, selection)
     for r in results:
-        report.add(r)
+        try:
+            report.add(r)
+        except Exception as exc:    # a bug of ours on this one result: said in one line, the batch goes on
+            report.add(internal_error(r.path, exc))
     report.close()
     return report.tally
 
