@@ -5,6 +5,9 @@ from pathlib import Path
 from typing import Callable
 
 from perfeval import rubric as rubrics
+from perfeval import rubric_selfeval
+from perfeval.check import selfeval as selfeval_checks
+from perfeval.check import sums as sum_checks
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
 from perfeval.files import is_skipped_name
@@ -12,16 +15,23 @@ from perfeval.model import FileResult, IndicatorResult, Severity, Sheet
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet
 from perfeval.score import recompute
+from perfeval.score import selfeval as selfeval_score
 
 
 def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
              available: list[rubrics.Rubric] | None = None) -> tuple[FileResult, recompute.Recomputation]:
     """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
     sheet = opened.sheet if isinstance(opened, Opened) else opened
-    rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
-                                     available if available is not None else rubrics.builtin())
-    rc = recompute.run(sheet, rubric)
-    findings = sorted([*table_checks.run(rc), *text_checks.run(rc)], key=lambda f: (f.severity.rank, _position(f.cell)))
+    if sheet.layout is not None:        # a 项目支出绩效自评表: its own family of rubrics and checks
+        rubric = next(r for r in rubric_selfeval.builtin() if r.id == sheet.layout)
+        rc = selfeval_score.run(sheet, rubric)
+        found = selfeval_checks.run(rc)
+    else:
+        rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
+                                         available if available is not None else rubrics.builtin())
+        rc = recompute.run(sheet, rubric)
+        found = [*table_checks.run(rc), *text_checks.run(rc)]
+    findings = sorted([*found, *sum_checks.run(rc)], key=lambda f: (f.severity.rank, _position(f.cell)))
     total = sheet.total.value if sheet.total else None
     recomputed_total = rc.total()
     band_total = recomputed_total

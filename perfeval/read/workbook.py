@@ -21,6 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from perfeval.read import fidelity
 from perfeval.read import formulas
+from perfeval.read import selfeval
 from perfeval.read.layout import find_header, read_table
 from perfeval.model import Sheet
 
@@ -137,6 +138,10 @@ def read_sheet(path: str | Path) -> Sheet:
 
 def _locate(path: Path, grids: _Grids) -> Sheet:
     for title in grids.sheetnames:
+        layout = selfeval.detect(grids, title)         # a 项目支出绩效自评表: its own layout
+        sheet = selfeval.read(path, title, grids, layout) if layout else None
+        if sheet is not None:
+            return sheet
         found = find_header(grids.grid(title))
         if found is not None:
             return read_table(path, title, grids, found)
