@@ -22,7 +22,7 @@ def check_budget(rc: SelfEvalRecomputation) -> Iterator[Finding]:
     if b is None:
         return
     for gap in b.gaps:
-        yield finding(rc, "budget-sum-mismatch", gap.entered.cell, BUDGET_NAME,
+        yield finding(rc, "budget-sum-mismatch", gap.entered.cell, None,
                       entered=gap.entered.value if gap.entered.value is not None else gap.entered.raw,
                       expected=gap.expected, working=gap.working, column=gap.label, row=b.block.total.label)
     if b.rate is None or b.rate_entered is None:
@@ -30,7 +30,7 @@ def check_budget(rc: SelfEvalRecomputation) -> Iterator[Finding]:
     if b.rate_value is None:
         yield finding(rc, "score-not-numeric", b.rate_entered.cell, BUDGET_NAME, entered=str(b.rate_entered.raw))
         return
-    slack = max(b.rate_ulp / 2, Decimal("0.00005"))
+    slack = max(min(b.rate_ulp / 2, Decimal("0.005")), Decimal("0.00005"))   # at most half a percent point
     if abs(b.rate_value - b.rate) > slack:
         yield finding(rc, "budget-rate-mismatch", b.rate_entered.cell, BUDGET_NAME,
                       entered=fmt_rate(b.rate_value), expected=fmt_rate(b.rate), working=b.rate_working)

@@ -8,6 +8,7 @@ these sheets. Cells come through the same grid object as layout.py's.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from perfeval import rubric_selfeval
@@ -215,9 +216,11 @@ def _project(grids: Grids, title: str, top: int, budget: BudgetBlock | None) -> 
                     if value is not None:
                         found[key] = value
     amount = budget.total.get("budget") if budget else None
-    if budget and amount is not None and not amount.value and budget.sources:
-        amount = None           # a zero 年度资金总额: the budget is the sources' (the check says so)
+    value = amount.value if amount else None
+    if budget and not value:        # a zero 年度资金总额: the budget is its sources' (the checks say so)
+        parts = [s.get("budget").value for s in budget.sources if s.get("budget") and s.get("budget").value]
+        value = sum(parts, Decimal(0)) if parts else value
     return Project(unit=found["unit"].value if "unit" in found else None,
                    code=found["code"].value if "code" in found else None,
                    name=found["name"].value if "name" in found else None,
-                   budget=amount.value if amount else None, budget_cell=amount.cell if amount else None)
+                   budget=value, budget_cell=amount.cell if amount else None)

@@ -110,7 +110,7 @@ def _budget(block: BudgetBlock, rubric: SelfEvalRubric) -> BudgetCheck:
     if "budget" in used and "spent" in used and used["budget"].value > 0:
         b, s = used["budget"], used["spent"]
         out.rate = s.value / b.value
-        out.rate_working = Working(f"{fmt(s.value, 4)} / {fmt(b.value, 4)} = {fmt_rate(out.rate)}", (s, b))
+        out.rate_working = Working(f"全年执行数 {fmt(s.value, 4)} / 全年预算数 {fmt(b.value, 4)}", (s, b))
     rate = block.total.get("rate")
     if rate is not None and not rate.missing:
         out.rate_entered = rate
@@ -146,11 +146,10 @@ def _budget_row(budget: BudgetCheck, rubric: SelfEvalRubric) -> Placed:
     if rubric.budget_rule == "bands":
         share = next((s for low, s in rubric.budget_bands if rate >= low), Decimal(0))
         expected = share * weight
-        formula = f"执行率 {fmt_rate(rate)} 所在档次得分比例 {fmt(share, 4)} × {fmt(weight)} = {fmt(expected)}"
+        formula = f"{budget.rate_working.formula} = {fmt_rate(rate)}，所在档次得分比例 {fmt(share, 4)} × {fmt(weight)}"
     else:
         expected = min(rate, Decimal(1)) * weight
-        formula = f"{budget.rate_working.formula} × {fmt(weight)}" + ("（以分值为上限）" if rate > 1 else "") + \
-            f" = {fmt(expected)}"
+        formula = f"{budget.rate_working.formula} × {fmt(weight)}" + ("（以分值为上限）" if rate > 1 else "")
     p.recomputed = _rounded(Recomputed(BUDGET_NAME, weight, expected,
                                        Working(formula, budget.rate_working.figures)))
     return p
@@ -207,7 +206,7 @@ def _formula(direction: str, goal: Decimal, done: Decimal, weight: Decimal) -> t
     if direction == "equal":
         met = done == goal
         return (weight if met else Decimal(0),
-                f"等于：完成值 {fmt(done, 4)} {'=' if met else '≠'} 指标值 {fmt(goal, 4)} → {fmt(weight) if met else 0}",
+                f"等于：完成值 {fmt(done, 4)} {'=' if met else '≠'} 指标值 {fmt(goal, 4)} 得{'满分' if met else ' 0 分'}",
                 not met)
     if direction == "positive":
         missed = done < goal
@@ -219,7 +218,7 @@ def _formula(direction: str, goal: Decimal, done: Decimal, weight: Decimal) -> t
         text = f"反向：指标值 {fmt(goal, 4)} / 完成值 {fmt(done, 4)} × {w}"
     expected = share * weight
     capped = "（以分值为上限）" if share == 1 and done != goal else ""
-    return expected, f"{text}{capped} = {fmt(expected)}", missed
+    return expected, f"{text}{capped}", missed
 
 
 def _qualitative(row: IndicatorRow, rubric: SelfEvalRubric) -> Judged:

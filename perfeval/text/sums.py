@@ -17,6 +17,7 @@ from perfeval.text.figures import TextFigure, extract, normalize
 _MARKER = re.compile(r"其中[:：]?|包括[:：]?|分别为|分别是")
 _TOTAL_WORD = re.compile(r"(?:共计|合计|总计|总额|累计|共|总)")
 _PARTIAL = re.compile(r"等|主要|……|\.\.\.|…|部分|包含但不限于|以及其他|其他各项")
+_ROUGH = re.compile(r"约|近|余|多|以上|以下|左右|超过|不足|逾")
 _SENTENCE_END = "。！？!?\n"
 
 
@@ -59,8 +60,8 @@ def statements(text: str) -> list[Statement]:
         total = _total(norm, amounts, start, m.start())
         if total is None or len(parts) < 2:
             continue
-        region = norm[m.end():stop]
-        partial = bool(_PARTIAL.search(region)) or any(f.vague or f.approx for f in parts) or total.vague
+        region = norm[max(start, m.start() - 4):stop]        # `主要包括`: the words just before count
+        partial = bool(_PARTIAL.search(region)) or any(f.approx or _ROUGH.search(f.text) for f in (total, *parts))
         out.append(Statement(total, parts, partial, norm[total.start:parts[-1].end]))
     return out
 

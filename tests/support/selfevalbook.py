@@ -239,3 +239,28 @@ def _indicator_rows(ws, form: Form, start: int, cells, level_col: int) -> int:
         if len(rows) > 1:
             ws.merge_cells(start_row=rows[0], start_column=col, end_row=rows[-1], end_column=col)
     return r
+
+
+CASE_KEYS = {"name", "form", "budget", "budget_entered", "rows", "drop", "set", "total", "expect", "count", "at",
+             "also"}
+
+
+def from_case(case: dict) -> Form:
+    """A form from a case of tests/cases_selfeval: `form` (national | province), `budget` ({row label =
+    [年初预算数, 全年预算数, 全年执行数]}), `budget_entered` ([分值, 执行率, 得分]), `rows` ({indicator = {field =
+    value}}), `drop` (indicators left out), `set` (other Form fields: done, goal, grade ...) and `total`
+    (a number, "blank", or absent: the sum of the entered scores, so only what the case plants is wrong)."""
+    unknown = set(case) - CASE_KEYS
+    assert not unknown, f"unknown keys in case: {unknown}"
+    form = national() if case.get("form", "national") == "national" else province()
+    for label, values in case.get("budget", {}).items():
+        form = change_budget(form, label, tuple(values))
+    if "budget_entered" in case:
+        form = replace(form, budget_entered=tuple(case["budget_entered"]))
+    for name, fields in case.get("rows", {}).items():
+        form = change_row(form, name, **fields)
+    if case.get("drop"):
+        form = replace(form, rows=tuple(r for r in form.rows if r.name not in case["drop"]))
+    form = replace(form, **case.get("set", {}))
+    total = case.get("total")
+    return replace(form, total=None if total == "blank" else (total_of(form) if total is None else total))
