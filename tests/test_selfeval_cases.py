@@ -10,7 +10,7 @@ import pytest
 
 from perfeval import catalogue, pipeline
 from selfevalbook import build, from_case
-from test_cases import describe, matches
+from test_cases import SELFEVAL_ONLY, describe, matches
 
 CASES = Path(__file__).parent / "cases_selfeval"
 
@@ -57,9 +57,6 @@ def test_tables_name_their_code_and_have_both_kinds():
         assert stem == table["code"] and table["code"] in catalogue.CATALOGUE
         assert table.get("fire") and table.get("pass"), f"{stem} needs fire and pass cases"
         assert all(case.get("expect") for case in table["fire"]), stem
-
-
-SELFEVAL_ONLY = {"budget-sum-mismatch", "budget-rate-mismatch", "qualitative-out-of-band", "deviation-reason-missing"}
 
 
 def test_selfeval_codes_have_tables():

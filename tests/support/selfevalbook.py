@@ -6,7 +6,7 @@ forms; `dataclasses.replace` and the helpers below change them (a row's fields, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
