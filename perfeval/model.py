@@ -203,6 +203,7 @@ class FileResult:
     output: str | None = None          # the annotated copy, when one was asked for and written
     output_error: str | None = None    # why no annotated copy could be written (the findings stand)
     title: str | None = None           # the sheet's title (`2018-2019年度...评分意见表`): the year comes from it
+    execution_rate: Decimal | None = None   # 自评表: the recomputed 执行率 (全年执行数 / 全年预算数)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

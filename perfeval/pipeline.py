@@ -51,7 +51,7 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
             p.level1, p.level2, p.name, p.weight, p.row.score.value,
             p.recomputed.expected if p.recomputed and p.recomputed.expected is not None else p.row.score.value,
             p.row.score.cell, (p.row.reason.value or None) if p.row.reason else None) for p in rc.placed),
-        title=sheet.title)
+        title=sheet.title, execution_rate=getattr(getattr(rc, "budget", None), "rate", None))
     return result, rc
 
 

@@ -165,3 +165,25 @@ def test_statements(text, total, parts, partial, holds):
                                   "其中：A 30万元，B 60万元。"])
 def test_no_statement(text):
     assert statements(text) == []
+
+
+# ---- roll-up ---------------------------------------------------------------------------------
+
+def test_rollup_counts_selfeval_forms_beside_evaluation_sheets(tmp_path):
+    import shutil
+    from perfeval.rollup import tables, writers
+    for name in ["01_金审工程二期_原表.xlsx", *sorted(PLANTED), "07_自评表_全国格式_正确示例.xlsx",
+                 "09_自评表_省级格式_正确示例.xlsx"]:
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    r = tables.build(tables.collect([tmp_path], default_year=2023))
+    names = set(r.projects["项目名称"])
+    assert {"中山市金审工程二期项目", "基层农技推广体系改革与建设补助项目", "2023年农村饮水安全巩固提升工程"} <= names
+    level3 = set(r.indicators["三级指标"])
+    assert {"数量指标", "成本指标", "预算执行率"} <= level3          # 自评表 grouped by 二级指标
+    assert "维修改造供水管网" not in level3 and "预算执行率" in level3
+    rates = dict(zip(r.rates["执行率"], r.rates["项目数"]))
+    assert rates["90%–100%"] == rates["项目数"] and rates["平均执行率(%)"] == Decimal("95.00")
+    assert "执行率分布" in writers.sheets(r)
+    writers.write_xlsx(r, tmp_path / "rollup.xlsx")
+    writers.write_html(r, tmp_path / "rollup.html")
+    assert "执行率分布" in (tmp_path / "rollup.html").read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ import pandas as pd
 from perfeval.files import expand
 from perfeval.batch import pool
 from perfeval import catalogue
+from perfeval import rubric_selfeval
 from perfeval.batch.ledger import Ledger
 from perfeval.model import FileResult, Severity
 from perfeval.numbers import from_float, normalize_text, round_half_up
@@ -38,7 +39,7 @@ LEVEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 TOP_REASONS = 3
 
 FILES = ["key", "path", "status", "error", "year", "stamp", "unit", "code", "name", "budget", "total_entered",
-         "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes"]
+         "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes", "rate"]
 SCORES = ["key", "level1", "level2", "name", "weight", "score", "reason"]
 FINDINGS = ["key", "cell", "level", "code", "indicator", "message"]
 
@@ -62,6 +63,7 @@ class Rollup:
     findings: pd.DataFrame              # 问题清单 (errors and warnings)
     year_grades: pd.DataFrame | None = None        # 年度对比, when several years
     year_indicators: pd.DataFrame | None = None
+    rates: pd.DataFrame | None = None              # 执行率分布, when 自评表 with a 执行率 are counted
     counts: dict = field(default_factory=dict)     # files, projects, this_year, unreadable, duplicates, notes
 
 
@@ -105,8 +107,10 @@ def from_results(results: list[tuple[FileResult, float]], default_year: int | No
         p = r.project
         files.append((key, r.path, r.status, r.error, year_of(r.title) or default_year, stamp, p.unit, p.code,
                       p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
-                      r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO)))
-        scores += [(key, x.level1, x.level2, x.name, x.weight, x.recomputed, x.reason) for x in r.indicators]
+                      r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO), r.execution_rate))
+        by_level2 = rubric_selfeval.is_selfeval(r.rubric)      # 自评表: 三级指标 are per project
+        scores += [(key, x.level1, x.level2, x.level2 if by_level2 and x.level2 else x.name, x.weight, x.recomputed,
+                    x.reason) for x in r.indicators]
         findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                      for f in r.findings if f.severity in LEVEL]
     return _frames(files, scores, findings)
@@ -122,12 +126,15 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
               datetime.fromisoformat(c["checked_at"]).timestamp(), c["unit"], c["code"], c["name"],
               *(_decimal(c[k]) for k in ("budget", "total_entered", "total_recomputed")),
               c["grade_entered"], c["grade_recomputed"],
-              *rows.counts.get(c["id"], (0, 0, 0))) for c in checks]
+              *rows.counts.get(c["id"], (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
     scores = pd.DataFrame(rows.indicators, columns=SCORES)
     scores["key"] = scores["key"].map(keys)
+    selfeval = {keys[c["id"]] for c in checks if rubric_selfeval.is_selfeval(c["rubric"])}
+    grouped = scores["key"].isin(selfeval) & scores["level2"].notna()
+    scores.loc[grouped, "name"] = scores.loc[grouped, "level2"]        # 自评表: 指标失分 by 二级指标
     scores = scores.dropna(subset=["key"]).reset_index(drop=True)
     frames.scores = scores.astype({"key": int, "weight": float, "score": float})
     return frames
@@ -194,6 +201,7 @@ def build(frames: Frames) -> Rollup:
         counts={"files": len(files), "projects": len(counted), "this_year": len(this_year),
                 "unreadable": int((files["status"] == "unreadable").sum()),
                 "duplicates": int(files["kept"].notna().sum()), "notes": int(counted["notes"].sum())})
+    rollup.rates = _rates(this_year)
     if len(years) > 1:
         rollup.year_grades = _year_grades(counted, years)
         rollup.year_indicators = _year_indicators(scores, years)
@@ -273,6 +281,21 @@ def _indicators(scores: pd.DataFrame) -> pd.DataFrame:
             for name, t in zip(table.index, table.itertuples(index=False))]
     return _table(rows, ["一级指标", "二级指标", "三级指标", "权重", "项目数", "平均得分", "平均失分率", "失分项目数",
                          "失分合计", "常见扣分理由"])
+
+
+RATE_BANDS = ((Decimal(1), "100%及以上"), (Decimal("0.9"), "90%–100%"), (Decimal("0.8"), "80%–90%"),
+              (Decimal("0.6"), "60%–80%"), (Decimal(0), "60%以下"))
+
+
+def _rates(files: pd.DataFrame) -> pd.DataFrame | None:
+    """执行率分布 of the 自评表 counted (the recomputed 执行率 = 全年执行数 / 全年预算数), None when none."""
+    rates = [r for r in files["rate"] if r is not None and r == r]
+    if not rates:
+        return None
+    counts = Counter(next(name for low, name in RATE_BANDS if rate >= low) for rate in rates)
+    rows = [(name, counts[name]) for _, name in RATE_BANDS]
+    mean = round_half_up(sum(rates, Decimal(0)) / len(rates) * 100, 2)
+    return _table([*rows, ("项目数", len(rates)), ("平均执行率(%)", mean)], ["执行率", "项目数"])
 
 
 def _totals(files: pd.DataFrame) -> pd.Series:

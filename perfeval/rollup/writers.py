@@ -25,7 +25,7 @@ CHART_TOP = 20          # indicators drawn in the 指标失分 charts
 WIDTHS = {"项目单位": 22, "项目名称": 30, "来源文件": 36, "备注": 40, "说明": 50, "三级指标": 24, REASONS: 60,
           "一级指标": 10, "二级指标": 12, "项目代码": 14}
 WRAP = {"项目名称", "来源文件", "备注", "说明", REASONS}      # HTML columns whose text may wrap
-HTML_ORDER = ["等级分布", "指标失分", "单位汇总", "年度对比", "项目总表", "问题清单"]   # the long lists last
+HTML_ORDER = ["等级分布", "指标失分", "执行率分布", "单位汇总", "年度对比", "项目总表", "问题清单"]   # the long lists last
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def sheets(r: Rollup) -> dict[str, list[Table]]:
         "问题清单": [Table("findings", f"问题清单：错误与警告 {len(r.findings)} 条（另有提示 {r.counts['notes']} 条，"
                                      f"逐项目计数见项目总表）", r.findings)],
     }
+    if r.rates is not None:
+        out["执行率分布"] = [Table("rates", f"{year}自评表预算执行率分布（全年执行数/全年预算数，重算）", r.rates)]
     if r.year_grades is not None:
         out["年度对比"] = [Table("year-grades", "各年度等级分布（重算）", r.year_grades),
                          Table("year-indicators", "各年度三级指标平均得分", r.year_indicators)]
