@@ -97,7 +97,7 @@ def _budget(block: BudgetBlock, rubric: SelfEvalRubric) -> BudgetCheck:
         known = [(s, c) for s, c in parts if c.value is not None]
         if entered is None:
             continue
-        if known:
+        if any(c.value for _, c in known):        # sources all 0 or blank: not broken down
             added = sum((c.value for _, c in known), Decimal(0))
             working = Working(" + ".join(fmt(c.value, 4) for _, c in known) + f" = {fmt(added, 4)}",
                               tuple(Figure(f"{s.label}{label}", c.value, c.cell) for s, c in known))
