@@ -23,12 +23,13 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
     """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
     sheet = opened.sheet if isinstance(opened, Opened) else opened
     if sheet.layout is not None:        # a 项目支出绩效自评表: its own family of rubrics and checks
-        rubric = next(r for r in rubric_selfeval.builtin() if r.id == sheet.layout)
+        rubric = forced if isinstance(forced, rubric_selfeval.SelfEvalRubric) else \
+            next(r for r in rubric_selfeval.builtin() if r.id == sheet.layout)
         rc = selfeval_score.run(sheet, rubric)
         found = selfeval_checks.run(rc)
     else:
-        rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
-                                         available if available is not None else rubrics.builtin())
+        rubric = forced if isinstance(forced, rubrics.Rubric) else rubrics.match(
+            sheet.title, [r.name for r in sheet.rows], available if available is not None else rubrics.builtin())
         rc = recompute.run(sheet, rubric)
         found = [*table_checks.run(rc), *text_checks.run(rc)]
     findings = sorted([*found, *sum_checks.run(rc)], key=lambda f: (f.severity.rank, _position(f.cell)))
@@ -73,7 +74,7 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     if is_skipped_name(path):
         return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
     try:
-        forced = rubrics.resolve(rubric_choice) if rubric_choice else None
+        forced = (rubric_selfeval.resolve(rubric_choice) or rubrics.resolve(rubric_choice)) if rubric_choice else None
         if fast and finish is None:
             return evaluate(read_sheet(path), forced)[0]
         opened = read(path)

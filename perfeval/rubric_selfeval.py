@@ -165,6 +165,14 @@ def is_selfeval(rubric_id: str | None) -> bool:
     return bool(rubric_id) and any(r.id == rubric_id for r in builtin()) or str(rubric_id or "").startswith(FAMILY)
 
 
+def resolve(choice: str) -> SelfEvalRubric | None:
+    """--rubric ID|FILE when it names a 自评表 rubric (None otherwise: rubric.resolve's to answer)."""
+    path = Path(choice)
+    if path.suffix == ".toml" and path.exists():
+        return load(path) if is_selfeval_file(path) else None
+    return next((r for r in builtin() if r.id == choice), None)
+
+
 def match(words: set[str], rubrics: tuple[SelfEvalRubric, ...] | None = None) -> SelfEvalRubric | None:
     """The rubric all of whose markers stand among a sheet's normalized cell texts (substring), the one
     with most markers first."""

@@ -187,3 +187,11 @@ def test_rollup_counts_selfeval_forms_beside_evaluation_sheets(tmp_path):
     writers.write_xlsx(r, tmp_path / "rollup.xlsx")
     writers.write_html(r, tmp_path / "rollup.html")
     assert "执行率分布" in (tmp_path / "rollup.html").read_text(encoding="utf-8")
+
+
+def test_forced_selfeval_rubric(tmp_path):
+    path = build(tmp_path / "p.xlsx", province())
+    assert pipeline.check_file(path, "selfeval-national").rubric == "selfeval-national"
+    variant = _with(tmp_path, "selfeval-province.toml", 'id = "selfeval-province"', 'id = "my-province"')
+    assert pipeline.check_file(path, variant.path).rubric == "my-province"
+    assert pipeline.check_file(SAMPLES / "01_金审工程二期_原表.xlsx", "egov-2019").rubric == "egov-2019"
