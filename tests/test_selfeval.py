@@ -195,3 +195,12 @@ def test_forced_selfeval_rubric(tmp_path):
     variant = _with(tmp_path, "selfeval-province.toml", 'id = "selfeval-province"', 'id = "my-province"')
     assert pipeline.check_file(path, variant.path).rubric == "my-province"
     assert pipeline.check_file(SAMPLES / "01_金审工程二期_原表.xlsx", "egov-2019").rubric == "egov-2019"
+
+
+def test_annotated_copy_of_a_selfeval_form(tmp_path):
+    import openpyxl
+    out = CliRunner().invoke(main, ["check", str(SAMPLES / "06_自评表_全国格式_错误示例.xlsx"), "--out", str(tmp_path)])
+    assert out.exit_code == 1, out.output
+    copy = tmp_path / "06_自评表_全国格式_错误示例.checked.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    assert wb["自评表"]["D6"].comment is not None        # the zero 年度资金总额 cell carries its finding
