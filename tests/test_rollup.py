@@ -216,7 +216,7 @@ def test_old_ledger_migrates_and_rolls_up(make_sheet, tmp_path):
     con.commit()
     con.close()
     with ledger.Ledger(db_path) as db:
-        assert db.db.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION == 2
+        assert db.db.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION == 3
         (old,) = db.results()
         assert old.title is None and old.indicators[0].reason is None and old.indicators[0].recomputed == D(2)
         _record(db, path, datetime.now(timezone.utc))

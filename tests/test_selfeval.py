@@ -204,3 +204,17 @@ def test_annotated_copy_of_a_selfeval_form(tmp_path):
     copy = tmp_path / "06_自评表_全国格式_错误示例.checked.xlsx"
     wb = openpyxl.load_workbook(copy)
     assert wb["自评表"]["D6"].comment is not None        # the zero 年度资金总额 cell carries its finding
+
+
+def test_rollup_from_a_ledger_groups_selfeval_by_level2(tmp_path):
+    import shutil
+    from perfeval.rollup import tables
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ["01_金审工程二期_原表.xlsx", "09_自评表_省级格式_正确示例.xlsx"]:
+        shutil.copy(SAMPLES / name, inbox / name)
+    out = CliRunner().invoke(main, ["check", str(inbox), "--out", str(tmp_path / "out")])
+    assert out.exit_code in (0, 1), out.output
+    frames = tables.collect([tmp_path / "out" / "perfeval.db"], default_year=2023)
+    names = set(frames.scores["name"])
+    assert {"数量指标", "预算执行率", "绩效指标明确性"} <= names and "建设示范基地" not in names

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from perfeval.files import expand
 from perfeval.batch import pool
 from perfeval import catalogue
 from perfeval import rubric_selfeval
+from perfeval.score.selfeval import BUDGET_LEVEL1, BUDGET_NAME
 from perfeval.batch.ledger import Ledger
 from perfeval.model import FileResult, Severity
 from perfeval.numbers import from_float, normalize_text, round_half_up
@@ -120,28 +120,25 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     """The latest result of every path in a ledger, read as rows (no FileResult per check)."""
     with Ledger(path) as db:
         rows = db.latest_rows()
-    checks = [c for c in rows.checks if c["status"] != "skipped"]
-    keys = {c["id"]: k for k, c in enumerate(checks)}
-    files = [(keys[c["id"]], c["path"], c["status"], c["error"], year_of(c["title"]) or default_year,
-              datetime.fromisoformat(c["checked_at"]).timestamp(), c["unit"], c["code"], c["name"],
-              *(_decimal(c[k]) for k in ("budget", "total_entered", "total_recomputed")),
-              c["grade_entered"], c["grade_recomputed"],
-              *rows.counts.get(c["id"], (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger
+    checks = [c for c in rows.checks if c.status != "skipped"]
+    keys = {c.id: k for k, c in enumerate(checks)}
+    files = [(keys[c.id], c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
+              c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
+              c.total_recomputed, c.grade_entered, c.grade_recomputed,
+              *rows.counts.get(c.id, (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
     scores = pd.DataFrame(rows.indicators, columns=SCORES)
     scores["key"] = scores["key"].map(keys)
-    selfeval = {keys[c["id"]] for c in checks if rubric_selfeval.is_selfeval(c["rubric"])}
+    # 自评表 checks (the ledger's rows name no rubric): those with the budget block's row
+    budget_rows = (scores["level1"] == BUDGET_LEVEL1) & (scores["name"] == BUDGET_NAME)
+    selfeval = set(scores.loc[budget_rows, "key"])
     grouped = scores["key"].isin(selfeval) & scores["level2"].notna()
     scores.loc[grouped, "name"] = scores.loc[grouped, "level2"]        # 自评表: 指标失分 by 二级指标
     scores = scores.dropna(subset=["key"]).reset_index(drop=True)
     frames.scores = scores.astype({"key": int, "weight": float, "score": float})
     return frames
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
 
 
 def _frames(files: list[tuple], scores: list[tuple], findings: list[tuple]) -> Frames:
