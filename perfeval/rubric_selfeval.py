@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from perfeval.model import Band
+from perfeval.model import Band, Bands
 from perfeval.numbers import normalize_text
 from perfeval.rubric import RubricError, templates_dir
 
@@ -56,7 +56,7 @@ class SelfEvalRubric:
     achieved: tuple[str, ...] = ()
     degrees: tuple[Degree, ...] = ()
     text_labels: tuple[str, ...] = ()
-    bands: tuple[Band, ...] = ()
+    bands: Bands = Bands()
     family: str = FAMILY
     indicators: tuple = ()                  # no fixed tree: the writers' lookups find nothing here
 
@@ -144,8 +144,8 @@ def load(path: str | Path) -> SelfEvalRubric:
         achieved=_words(qual.get("achieved", []), f"{where} [qualitative] achieved"), degrees=degrees,
         text_labels=_words(data.get("texts", {}).get("labels", []), f"{where} [texts] labels") if data.get("texts")
         else (),
-        bands=tuple(sorted((Band(g["name"], _decimal(g["min"], f"{where} grade")) for g in data["grade"]),
-                           key=lambda b: b.min, reverse=True)))
+        bands=Bands(tuple(Band(g["name"], _decimal(g["min"], f"{where} grade"), tuple(g.get("aliases", ())))
+                          for g in data["grade"])))
 
 
 def is_selfeval_file(path: Path) -> bool:

@@ -24,7 +24,7 @@ LAYERS = [
 MAX_MODULE_LINES = 360
 MAX_FUNCTION_LINES = 65
 # over the limit today, each being reworked on its own branch; this list may only shrink
-KNOWN_BIG = {"read.formulas.evaluate", "read.layout", "rollup.tables"}
+KNOWN_BIG = {"read.formulas.evaluate"}
 
 
 def modules() -> dict[str, Path]:

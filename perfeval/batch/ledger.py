@@ -248,6 +248,7 @@ class CheckRow(NamedTuple):
     error: str | None
     title: str | None
     checked_at: datetime
+    rubric: str | None
     project: Project
     total_entered: Decimal | None
     total_recomputed: Decimal | None
@@ -256,7 +257,7 @@ class CheckRow(NamedTuple):
 
 
 def _check_row(r: sqlite3.Row) -> CheckRow:
-    return CheckRow(r["id"], r["path"], r["status"], r["error"], r["title"], datetime.fromisoformat(r["checked_at"]),
+    return CheckRow(r["id"], r["path"], r["status"], r["error"], r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
                     Project(r["unit"], r["code"], r["name"], _undec(r["budget"]), r["budget_cell"]),
                     _undec(r["total_entered"]), _undec(r["total_recomputed"]), r["grade_entered"],
                     r["grade_recomputed"])

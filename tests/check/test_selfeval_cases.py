@@ -10,9 +10,10 @@ import pytest
 
 from perfeval import catalogue, pipeline
 from selfevalbook import build, from_case
-from test_cases import SELFEVAL_ONLY, describe, matches
+from cases import describe, matches
+from test_cases import SELFEVAL_ONLY
 
-CASES = Path(__file__).parent / "cases_selfeval"
+CASES = Path(__file__).resolve().parents[1] / "cases_selfeval"
 
 
 def tables() -> dict[str, dict]:

@@ -16,7 +16,7 @@ from perfeval.score import selfeval as score
 from perfeval.text.sums import statements
 from selfevalbook import build, change_budget, national, province, replace, total_of
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
 
 PLANTED = {
     "06_自评表_全国格式_错误示例.xlsx": {
