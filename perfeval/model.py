@@ -105,6 +105,10 @@ class IndicatorRow:
     score: Score
     reason: Text | None
     standard: str = ""
+    target: Text | None = None      # 自评表: 年度指标值 / 指标值 as written (`≥50个`, `≤90万元`, `效果明显`)
+    actual: Text | None = None      # 自评表: 实际完成值 / 完成值 as written
+    unit: str = ""                  # 自评表: 度量单位 column, when the form has one
+    direction: str = ""             # 自评表: 指标性质 column (≥ ≤ =), when the form has one
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,25 @@ class Subtotal:
     level: int                  # 1 or 2
     name: str
     score: Score
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One row of a 自评表's budget block (年度资金总额, 其中：本年财政拨款, ...): its cells by role
+    (initial, budget, spent, weight, rate, score)."""
+    row: int
+    label: str
+    cells: tuple[tuple[str, Score], ...]
+
+    def get(self, role: str) -> Score | None:
+        return dict(self.cells).get(role)
+
+
+@dataclass(frozen=True)
+class BudgetBlock:
+    """The 项目资金 / 预算执行情况 block of a 项目支出绩效自评表: the total row and its sources."""
+    total: BudgetRow
+    sources: tuple[BudgetRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +220,8 @@ class Sheet:
     bands: Bands = Bands()
     narrative: tuple[tuple[str, Text], ...] = ()    # (label, text): 总体评价, 存在问题, ...
     basic_data: tuple[tuple[str, object, str], ...] = ()   # 基础数据 rows: (name, raw value, cell)
+    budget: BudgetBlock | None = None   # 自评表 only: its budget block (None on a 评分意见表)
+    layout: str | None = None           # 自评表 only: the selfeval rubric whose layout was read
 
     def narrative_text(self, label: str) -> Text | None:
         return dict(self.narrative).get(label)
@@ -221,6 +246,10 @@ class Working:
     steps: tuple[Phrase, ...]
     figures: tuple[Figure, ...] = ()
     result: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.steps, str):         # arithmetic already written out: one plain step
+            object.__setattr__(self, "steps", (Phrase("step.expr", {"text": self.steps}),))
 
     @property
     def text(self) -> Phrase:
@@ -311,6 +340,7 @@ class FileResult:
     rubric_title: str | None = None
     groups: tuple[GroupResult, ...] = ()    # level-1 groups, each followed by its level-2 groups, sheet order
     tree: tuple[tuple[str, str | None, str | None], ...] = ()   # (indicator, level-1, level-2): rubric and rows
+    execution_rate: Decimal | None = None   # 自评表: the recomputed 执行率 (全年执行数 / 全年预算数)
     internal: bool = False             # unreadable because of a bug of ours, not the file (exit code 3)
 
     def __post_init__(self) -> None:

@@ -160,6 +160,16 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
 LABELS.update({
     # steps of a working; arithmetic comes in neutral symbols as params
     "step.expr": ("{text}", "{text}"),
+    "source.sources_sum": ("{cells} 各来源之和", "the sum of the sources {cells}"),
+    "step.se_rate": ("全年执行数 {spent} / 全年预算数 {budget}", "spent {spent} / budget {budget}"),
+    "step.se_band": (" = {rate}，所在档次得分比例 {share} × {weight}", " = {rate}; the band's share {share} × {weight}"),
+    "step.se_capped": ("（以分值为上限）", " (at most the weight)"),
+    "step.se_positive": ("正向：完成值 {done} / 指标值 {goal} × {weight}",
+                         "higher is better: achieved {done} / target {goal} × {weight}"),
+    "step.se_negative": ("反向：指标值 {goal} / 完成值 {done} × {weight}",
+                         "lower is better: target {goal} / achieved {done} × {weight}"),
+    "step.se_equal_met": ("等于：完成值 {done} = 指标值 {goal} 得满分", "exact: achieved {done} = target {goal}: full marks"),
+    "step.se_equal_missed": ("等于：完成值 {done} ≠ 指标值 {goal} 得 0 分", "exact: achieved {done} ≠ target {goal}: 0"),
     "step.deviation_cap": ("；实际数量与计划有偏差，最高 {cap}% × {weight} = {limit}",
                            "; the quantity differs from the plan: at most {cap}% × {weight} = {limit}"),
     "step.gate_no": ("{name} = 否 → 0", "{name} = no → 0"),
@@ -283,6 +293,9 @@ LABELS.update({
     "rollup.sheet.units": ("单位汇总", "Units"),
     "rollup.sheet.findings": ("问题清单", "Findings"),
     "rollup.sheet.years": ("年度对比", "Years"),
+    "rollup.sheet.rates": ("执行率分布", "Execution rates"),
+    "rollup.cap.rates": ("{year}自评表预算执行率分布（全年执行数/全年预算数，重算）",
+                         "{year}budget execution rates of the self-evaluation forms (spent / budget, recomputed)"),
     "rollup.cap.projects": ("项目总表：{projects} 个项目，无法读取 {unreadable} 个文件，重复 {duplicates} 个（未计入）",
                             "Projects: {projects} projects, {unreadable} files unreadable, {duplicates} duplicates "
                             "(not counted)"),
@@ -334,5 +347,7 @@ ROLLUP_WORDS: dict[str, str] = {
     "失分项目数": "Projects losing points", "失分合计": "Points lost", "常见扣分理由": "Common reasons for deductions",
     "单元格": "Cell", "级别": "Severity", "代码": "Code", "指标": "Indicator", "说明": "Message", "变化": "Change",
     "未评定": "not graded", "（未填单位）": "(no unit)",
+    "执行率": "Execution rate", "平均执行率(%)": "Mean execution rate (%)", "100%及以上": "100% and above",
+    "60%以下": "below 60%",
 }
 YEAR_WORDS = [(re.compile(r"^(\d{4})年$"), "{0}"), (re.compile(r"^(\d{4})年平均得分$"), "{0} mean score")]

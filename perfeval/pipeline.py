@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Callable
 
 from perfeval import rubric as rubrics
+from perfeval import rubric_selfeval
+from perfeval.check import selfeval as selfeval_checks
+from perfeval.check import sums as sum_checks
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
 from perfeval.files import skip_reason
@@ -14,16 +17,24 @@ from perfeval.model import FileResult, GroupResult, IndicatorResult, Phrase, Sev
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet, sha256_of
 from perfeval.score import recompute
+from perfeval.score import selfeval as selfeval_score
 
 
 def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
              available: list[rubrics.Rubric] | None = None) -> tuple[FileResult, recompute.Recomputation]:
     """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
     sheet = opened.sheet if isinstance(opened, Opened) else opened
-    rubric = forced or rubrics.match(sheet.title, [r.name for r in sheet.rows],
-                                     available if available is not None else rubrics.builtin())
-    rc = recompute.run(sheet, rubric)
-    findings = sorted([*table_checks.run(rc), *text_checks.run(rc)], key=lambda f: (f.severity.rank, _position(f.cell)))
+    if sheet.layout is not None:        # a 项目支出绩效自评表: its own family of rubrics and checks
+        rubric = forced if isinstance(forced, rubric_selfeval.SelfEvalRubric) else \
+            next(r for r in rubric_selfeval.builtin() if r.id == sheet.layout)
+        rc = selfeval_score.run(sheet, rubric)
+        found = selfeval_checks.run(rc)
+    else:
+        rubric = forced if isinstance(forced, rubrics.Rubric) else rubrics.match(
+            sheet.title, [r.name for r in sheet.rows], available if available is not None else rubrics.builtin())
+        rc = recompute.run(sheet, rubric)
+        found = [*table_checks.run(rc), *text_checks.run(rc)]
+    findings = sorted([*found, *sum_checks.run(rc)], key=lambda f: (f.severity.rank, _position(f.cell)))
     total = sheet.total.value if sheet.total else None
     recomputed_total = rc.total()
     band_total = recomputed_total
@@ -42,7 +53,8 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
             p.level1, p.level2, p.name, p.weight, p.row.score.value,
             p.recomputed.expected if p.recomputed and p.recomputed.expected is not None else p.row.score.value,
             p.row.score.cell, (p.row.reason.value or None) if p.row.reason else None) for p in rc.placed),
-        title=sheet.title, rubric_title=rubric.title if rubric else None)
+        title=sheet.title, rubric_title=rubric.title if rubric else None,
+        execution_rate=getattr(getattr(rc, "budget", None), "rate", None))
     return replace(result, groups=groups(rc, result.indicators), tree=tree(rc, result.indicators)), rc
 
 
@@ -99,7 +111,7 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     if reason:
         return FileResult(str(path), Status.SKIPPED, error=reason)
     try:
-        forced = rubrics.resolve(rubric_choice) if rubric_choice else None
+        forced = (rubric_selfeval.resolve(rubric_choice) or rubrics.resolve(rubric_choice)) if rubric_choice else None
         if fast and finish is None:
             return replace(evaluate(read_sheet(path), forced)[0], sha256=sha256 or sha256_of(path))
         opened = read(path, sha256)

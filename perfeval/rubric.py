@@ -316,8 +316,10 @@ def _is_number(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def builtin() -> tuple[Rubric, ...]:
-    """The rubrics shipped in templates/rubrics, loaded once per process."""
-    return tuple(load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml")))
+    """The rubrics shipped in templates/rubrics, loaded once per process (自评表 rubrics, `family =
+    "selfeval"`, are rubric_selfeval.py's)."""
+    return tuple(load(p) for p in sorted((templates_dir() / "rubrics").glob("*.toml"))
+                 if "family" not in tomllib.loads(p.read_text(encoding="utf-8")))
 
 
 def resolve(choice: str) -> Rubric:

@@ -1,13 +1,16 @@
 """Rebuild the sample workbooks: python sample_workbooks/make_samples.py
 
-Every file is the seed sheet (中山市金审工程二期项目) built by perfeval.seedbook, some with planted
-errors, so a new user sees every kind of finding at once.
+Files 01-05 are the seed sheet (中山市金审工程二期项目) built by tests/support/seedbook.py, some with
+planted errors, so a new user sees every kind of finding at once. Files 06-09 are 项目支出绩效自评表 built
+by tests/support/selfevalbook.py: the national layout (财预〔2020〕10号 附1) and a provincial one, each
+once with the errors published county forms show and once scored correctly.
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from seedbook import SEED_FIGURES, Changes, build, consistent_overall, variant
+import selfevalbook as se
 
 HERE = Path(__file__).parent
 
@@ -34,6 +37,40 @@ def main() -> None:
     build(HERE / "05_文字数据核算示例.xlsx", Changes(
         reasons={"预算执行率": "项目中标合同金额444.205万元, 实际已支付413.905万元, 资金执行率支付率95.18%。"},
         scores={"成本节约率": 0, "其他经济社会效益": 1}, total=79, grade="中", narrative=overall))
+
+    selfeval()
+
+
+def selfeval() -> None:
+    # 6. national layout as published county forms fill it: 年度资金总额 left 0 / 0 / 0 under real
+    #    sources (so 执行率 and its 10 points entered as 0), 45/50 公里 scored full, a ≤90万元 cost of
+    #    80万元 scored as if 正向 (80/90 × 10), no 偏差原因 where 基本建立 lost points, and a 实际完成情况
+    #    whose parts (140 + 40) miss its total (190)
+    form = se.national()
+    form = se.change_budget(form, "年度资金总额", (0, 0, 0))
+    form = se.change_row(form, "维修改造供水管网", score=10)
+    form = se.change_row(form, "单位工程造价", actual="80万元", score=8.89)
+    form = se.change_row(form, "工程长效运行机制", reason="")
+    form = se.replace(form, budget_entered=(10, 0, 0), total=None,
+                      done="全年共执行资金190万元。其中：本年财政拨款140万元；上年结转资金40万元。新建集中供水工程8处，"
+                           "维修改造供水管网45公里，受益人口2.1万人。")
+    se.build(HERE / "06_自评表_全国格式_错误示例.xlsx", se.replace(form, total=se.total_of(form)))
+    # 7. the same project scored correctly
+    se.build(HERE / "07_自评表_全国格式_正确示例.xlsx", se.national())
+    # 8. provincial layout with the same kinds of error: zero 年度资金总额, 1800/2000 户 scored full,
+    #    人均培训成本 ≤1200元 at 1000元 scored 1000/1200 × 10, 基本健全 with no 未完成原因分析, and
+    #    调整后预算 320万元 said to be 300 + 30
+    form = se.province()
+    form = se.change_budget(form, "年度资金总额", (0, 0, 0))
+    form = se.change_row(form, "带动农户应用新技术", score=10)
+    form = se.change_row(form, "人均培训成本", actual=1000, score=8.33)
+    form = se.change_row(form, "技术推广长效机制", actual="基本健全", score=9, reason="")
+    form = se.replace(form, budget_entered=(10, 0, 0), grade="良",
+                      done="项目调整后预算320万元，包括财政拨款300万元、其他资金30万元；全年培训基层农技人员520人次，"
+                           "建设示范基地8个。")
+    se.build(HERE / "08_自评表_省级格式_错误示例.xlsx", se.replace(form, total=se.total_of(form)))
+    # 9. the provincial form scored correctly
+    se.build(HERE / "09_自评表_省级格式_正确示例.xlsx", se.province())
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def quoted() -> list[str]:
             names |= {ind.name, ind.level1, ind.level2, *ind.aliases}
         for inp in r.inputs.values():
             names |= {inp.name, *inp.aliases, *inp.keywords}
+    for path in (rubrics.templates_dir() / "rubrics").glob("selfeval*.toml"):    # the forms' own words
+        names |= {s for s in _strings(tomllib.loads(path.read_text(encoding="utf-8"))) if len(s) > 1 and CJK.search(s)}
     for path in sorted(SAMPLES.glob("*.xlsx")):
         result = pipeline.check_file(path)
         p = result.project
@@ -52,6 +55,17 @@ def quoted() -> list[str]:
         names |= {v for f in result.findings for v in (f.entered, f.expected) if isinstance(v, str)}   # 满分
         names |= set(openpyxl.load_workbook(path, read_only=True).sheetnames)
     return sorted((n for n in names if n), key=len, reverse=True)
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def leftover(text: str, quoted: list[str]) -> list[str]:

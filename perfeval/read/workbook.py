@@ -22,6 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read import limits
+from perfeval.read import selfeval
 from perfeval.read.layout import find_header, read_table
 from perfeval.catalogue import say
 from perfeval.model import Phrase, Sheet
@@ -142,6 +143,10 @@ def read_sheet(path: str | Path) -> Sheet:
 
 def _locate(path: Path, grids: _Grids) -> Sheet:
     for title in grids.sheetnames:
+        layout = selfeval.detect(grids, title)         # a 项目支出绩效自评表: its own layout
+        sheet = selfeval.read(path, title, grids, layout) if layout else None
+        if sheet is not None:
+            return sheet
         found = find_header(grids.grid(title))
         if found is not None:
             return read_table(path, title, grids, found)

@@ -25,19 +25,20 @@ import pandas as pd
 from perfeval.files import expand
 from perfeval.batch import pool
 from perfeval import rubric as rubrics
+from perfeval import rubric_selfeval
 from perfeval.batch.ledger import Ledger
 from perfeval.model import Bands, FileResult, Phrase, Severity, Status
 from perfeval.numbers import from_float, normalize_text, round_half_up
-from perfeval.read.words import sheet_words
+from perfeval.rollup.grades import NO_GRADE, band_grades, grade_order
+from perfeval.rollup.rates import by_level2, rates as _rates
 from perfeval.rollup.reasons import group_reasons
 
-NO_GRADE = "未评定"
 NO_UNIT = "（未填单位）"
 STATUS = {s: Phrase(f"status.{s}") for s in ("ok", "flagged", "unreadable", "duplicate")}   # words: by the writers
 LEVEL = {Severity.ERROR: Severity.ERROR, Severity.WARNING: Severity.WARNING}
 
 FILES = ["key", "path", "status", "error", "year", "stamp", "rubric", "unit", "code", "name", "budget",
-         "total_entered", "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes"]
+         "total_entered", "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes", "rate"]
 SCORES = ["key", "level1", "level2", "name", "weight", "score", "reason"]
 FINDINGS = ["key", "cell", "level", "code", "indicator", "message"]
 
@@ -62,6 +63,7 @@ class Rollup:
     findings: pd.DataFrame              # 问题清单 (errors and warnings)
     year_grades: pd.DataFrame | None = None        # 年度对比, when several years
     year_indicators: pd.DataFrame | None = None
+    rates: pd.DataFrame | None = None              # 执行率分布, when 自评表 with a 执行率 are counted
     counts: dict = field(default_factory=dict)     # files, projects, this_year, unreadable, duplicates, notes
 
 
@@ -111,8 +113,10 @@ def from_results(results: list[tuple[FileResult, float]], default_year: int | No
         p = r.project
         files.append((key, r.path, r.status, r.error, year_of(r.title) or default_year, stamp, r.rubric, p.unit,
                       p.code, p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
-                      r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO)))
-        scores += [(key, x.level1, x.level2, x.name, x.weight, x.recomputed, x.reason) for x in r.indicators]
+                      r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO), r.execution_rate))
+        by2 = rubric_selfeval.is_selfeval(r.rubric)        # 自评表: 三级指标 are per project
+        scores += [(key, x.level1, x.level2, (by2 and x.level2) or x.name, x.weight, x.recomputed, x.reason)
+                   for x in r.indicators]
         findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, f)       # the writers render f
                      for f in r.findings if f.severity in LEVEL]
     return _frames(files, scores, findings)
@@ -127,12 +131,13 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     files = [(keys[c.id], c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
               c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
               c.total_recomputed, c.grade_entered, c.grade_recomputed,
-              *rows.counts.get(c.id, (0, 0, 0))) for c in checks]
+              *rows.counts.get(c.id, (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, f)
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
     scores = pd.DataFrame(rows.indicators, columns=SCORES)
     scores["key"] = scores["key"].map(keys)
+    by_level2(scores, {keys[c.id] for c in checks if rubric_selfeval.is_selfeval(c.rubric)})
     scores = scores.dropna(subset=["key"]).reset_index(drop=True)
     frames.scores = scores.astype({"key": int, "weight": float, "score": float})
     return frames
@@ -188,11 +193,12 @@ def build(frames: Frames) -> Rollup:
     year = years[-1] if years else None
     this_year = _of_year(counted, year)
     scores = frames.scores.merge(counted[["key", "year"]].astype({"year": float}), on="key")
-    bands = _band_grades(counted["rubric"], {**{r.id: r.bands for r in rubrics.builtin()}, **frames.bands})
+    known = (*rubrics.builtin(), *rubric_selfeval.builtin())
+    bands = band_grades(counted["rubric"], {**{r.id: r.bands for r in known}, **frames.bands})
     rollup = Rollup(
         year=year, years=years, projects=_projects(files, frames.scores), grades=_grades(this_year, bands),
         indicators=_indicators(scores[scores["key"].isin(this_year["key"])]), units=_units(this_year, bands),
-        findings=_findings(counted, frames.findings),
+        findings=_findings(counted, frames.findings), rates=_rates(this_year),
         counts={"files": len(files), "projects": len(counted), "this_year": len(this_year),
                 "unreadable": int((files["status"] == "unreadable").sum()),
                 "duplicates": int(files["kept"].notna().sum()), "notes": int(counted["notes"].sum())})
@@ -246,39 +252,10 @@ def _projects(files: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return table.where(table.notna(), None).reset_index(drop=True)
 
 
-def _band_grades(rubric_ids: Iterable[str | None], known: dict[str, Bands]) -> list[str]:
-    """The grades of the rubrics in the roll-up, highest band first. Several rubrics: their union, each
-    grade after the one above it in its own bands (优良中差 and 优良中低差 give 优良中低差); a rubric of
-    more bands first, then by id, so the order is stable."""
-    order: list[str] = []
-    for rid in sorted({r for r in rubric_ids if r in known}, key=lambda r: (-len(known[r]), r)):
-        _merge(order, known[rid].grades)
-    return order
-
-
-def _merge(order: list[str], grades: Iterable[str]) -> None:
-    """Each grade new to `order` right after the grade above it, else right before the one below it, else
-    at the end."""
-    grades = list(grades)
-    for i, grade in enumerate(grades):
-        if grade not in order:
-            above = [order.index(g) for g in grades[:i] if g in order]
-            below = [order.index(g) for g in grades[i + 1:] if g in order]
-            order.insert(max(above) + 1 if above else min(below) if below else len(order), grade)
-
-
-def _grade_order(bands: list[str], present: Iterable[str]) -> list[str]:
-    """Band grades (always shown), then other grades present: those of templates/sheet.toml (sheets that
-    no rubric matched, graded by their own 等级标准) in its order, the rest sorted, 未评定 last."""
-    order, present = list(bands), set(present) - {NO_GRADE}
-    _merge(order, [g for g, _ in sheet_words().grades if g in present])
-    return [*order, *sorted(present - set(order)), NO_GRADE]
-
-
 def _grades(files: pd.DataFrame, bands: list[str]) -> pd.DataFrame:
     entered = Counter(files["grade_entered"].fillna(NO_GRADE))
     recomputed = Counter(files["grade_recomputed"].fillna(NO_GRADE))
-    rows = [(g, entered[g], recomputed[g]) for g in _grade_order(bands, [*entered, *recomputed])
+    rows = [(g, entered[g], recomputed[g]) for g in grade_order(bands, [*entered, *recomputed])
             if g in bands or entered[g] + recomputed[g]]
     return _table(rows, ["等级", "填报", "重算"])
 
@@ -308,7 +285,7 @@ def _totals(files: pd.DataFrame) -> pd.Series:
 
 def _units(files: pd.DataFrame, bands: list[str]) -> pd.DataFrame:
     f = files.assign(unit=files["unit"].fillna(NO_UNIT), total=_totals(files))
-    columns = _grade_order(bands, f["grade_recomputed"].dropna())[:-1]
+    columns = grade_order(bands, f["grade_recomputed"].dropna())[:-1]
     grades = Counter(zip(f["unit"], f["grade_recomputed"]))
     g = f.groupby("unit", sort=False)
     table = pd.DataFrame({"n": g.size(), "total": g["total"].sum(), "totalled": g["total"].count(),
@@ -333,7 +310,7 @@ def _findings(counted: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
 
 def _year_grades(counted: pd.DataFrame, years: list[int], bands: list[str]) -> pd.DataFrame:
     grades = counted["grade_recomputed"].fillna(NO_GRADE)
-    order = [g for g in _grade_order(bands, grades) if g in bands or (grades == g).any()]
+    order = [g for g in grade_order(bands, grades) if g in bands or (grades == g).any()]
     columns: dict[str, list] = {"等级": [*order, "项目数", "平均得分"]}
     for year in years:
         group = _of_year(counted, year)

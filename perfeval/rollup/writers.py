@@ -27,7 +27,7 @@ CHART_TOP = 20          # indicators drawn in the 指标失分 charts
 WIDTHS = {"项目单位": 22, "项目名称": 30, "来源文件": 36, "备注": 40, "说明": 50, "三级指标": 24, REASONS: 60,
           "一级指标": 10, "二级指标": 12, "项目代码": 14}
 WRAP = {"项目名称", "来源文件", "备注", "说明", REASONS}      # HTML columns whose text may wrap
-HTML_ORDER = ["grades", "indicators", "units", "years", "projects", "findings"]   # the long lists last
+HTML_ORDER = ["grades", "indicators", "rates", "units", "years", "projects", "findings"]   # the long lists last
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def sheets(r: Rollup, lang: str = "zh") -> dict[str, list[Table]]:
         "findings": [Table("findings", label("rollup.cap.findings", lang, n=len(r.findings), notes=c["notes"]),
                            r.findings)],
     }
+    if r.rates is not None:
+        out["rates"] = [Table("rates", label("rollup.cap.rates", lang, year=year), r.rates)]
     if r.year_grades is not None:
         out["years"] = [Table("year-grades", label("rollup.cap.year_grades", lang), r.year_grades),
                         Table("year-indicators", label("rollup.cap.year_indicators", lang), r.year_indicators)]

@@ -61,6 +61,8 @@ def test_every_code_has_cases_that_fire_and_that_pass():
         assert stem == table["code"], f"{stem}.toml holds cases of {table['code']}"
         assert table["code"] in catalogue.CATALOGUE
     for code in catalogue.CATALOGUE:
+        if code in SELFEVAL_ONLY:
+            continue
         if code in LATER:
             assert code not in by_code, f"{code} is marked for later but has cases"
             continue
@@ -70,6 +72,10 @@ def test_every_code_has_cases_that_fire_and_that_pass():
             assert case.get("expect"), f"{code}:{case['name']} names no expected finding"
 
 
+# codes only a 项目支出绩效自评表 can raise: their cases are in tests/cases_selfeval (test_selfeval_cases.py)
+SELFEVAL_ONLY = {"budget-sum-mismatch", "budget-rate-mismatch", "qualitative-out-of-band", "deviation-reason-missing"}
+
+
 def test_every_code_of_the_catalogue_has_a_case_table():
     assert not LATER
-    assert set(tables()) == set(catalogue.CATALOGUE)
+    assert set(tables()) | SELFEVAL_ONLY == set(catalogue.CATALOGUE)
