@@ -114,6 +114,10 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
          {"zh": "文字中的比率未按评分标准的口径计算", "en": "a rate in the text is computed on another basis than the rubric's"},
          {"zh": "文字中的{input} {stated} 按{used}而非{wanted}计算：{formula}",
           "en": "the {input} of {stated} in the text is computed over {used}, not {wanted}: {formula}"}),
+    Code("rule-unparsed", I,
+         {"zh": "评分标准未能整句读成规则，未按其公式核对", "en": "a 评分标准 could not be read whole into a rule; its formula was not rechecked"},
+         {"zh": "评分标准（{where}）中“{quote}”未能读懂，未按该标准重算",
+          "en": "“{quote}” in the 评分标准 ({where}) was not understood; the score was not recomputed from it"}),
 ]}
 
 LANGS = ("zh", "en")

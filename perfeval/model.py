@@ -61,6 +61,8 @@ class IndicatorRow:
     score: Score
     reason: Text | None
     standard: str = ""
+    standard_cell: str = ""     # where the 评分标准 stands (rules read from it say so)
+    description: str = ""       # 指标说明 (formulas are often defined there)
 
 
 @dataclass(frozen=True)

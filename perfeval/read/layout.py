@@ -212,7 +212,9 @@ def read_table(path: Path, title: str, grids: Grids, header: _Header) -> Sheet:
         rows.append(IndicatorRow(
             row=r, level1=current[1], level2=current[2], name=name, weight=weight, score=score,
             reason=Text(reason_text, ref(r, reason_col)) if reason_col else None,
-            standard=cell_text(r, "standard")))
+            standard=cell_text(r, "standard"),
+            standard_cell=ref(r, cols["standard"]) if "standard" in cols else "",
+            description=cell_text(r, "description")))
 
     sheet = Sheet(path=str(path), sheet=title, title=_title(grid, header.first_row),
                   project=_project(grids, title, header.first_row), rows=tuple(rows),

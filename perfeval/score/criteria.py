@@ -24,7 +24,10 @@ def vocabulary() -> dict[str, rubrics.Input]:
     out: dict[str, rubrics.Input] = {}
     for rubric in rubrics.builtin():
         for inp in rubric.inputs.values():
-            for n in (inp.name, *inp.aliases):
+            out.setdefault(_key(inp.name), inp)
+    for rubric in rubrics.builtin():              # a name wins over another input's alias
+        for inp in rubric.inputs.values():
+            for n in inp.aliases:
                 out.setdefault(_key(n), inp)
     return out
 
@@ -101,7 +104,7 @@ class _Rule:
         """How the rate X is formed: its definition or the indicator's, else the input X itself."""
         rate = self.rate_name(x)
         x = re.sub(r"^(?:项目|若|如)", "", x)
-        spec = self.defs.get(rate) or self.defs.get(x) or self.defs.get(self.name)
+        spec = self.defs.get(rate) or self.defs.get(x) or self.defs.get(self.name) or self.defs.get(canonical(rate))
         if spec is None and self.bare and rate == self.name:
             spec = self.bare
         if spec is None:
@@ -109,6 +112,8 @@ class _Rule:
                 if rate.endswith(end) and len(rate) > len(end):
                     stem = rate[:-len(end)]
                     spec = {"ratio": [canonical(a.format(stem)), canonical(b.format(stem))]}
+        if spec is None:        # 执行率 in the criterion, 预算执行率=… in the description
+            spec = next((m for d, m in self.defs.items() if d.endswith(x) and len(x) >= 3), None)
         own = {"input": self.use(rate, x)}
         if spec is None:
             return own
@@ -142,7 +147,15 @@ def parse(standard: str, name: str, weight: Decimal | None, description: str = "
             if rest:
                 return Parsed(None, unparsed=rest[0].data["text"])
             return Parsed(spec, rule.inputs)
-    return Parsed(None, unparsed=facts[0].data["text"])
+    return Parsed(None, unparsed=_not_understood(facts))
+
+
+def _not_understood(facts: list[Fact]) -> str:
+    """The segment to quote when the forms make no one rule: judgement beside arithmetic, else the first."""
+    formula = [f for f in facts if f.form not in _NEUTRAL + ("level", "discretionary")]
+    judged = [f for f in facts if f.form in ("discretionary", "level")]
+    pick = judged[0] if formula and judged else (formula or facts)[0]
+    return pick.data["text"]
 
 
 def _of(facts: list[Fact], *forms: str) -> list[Fact]:
@@ -215,13 +228,14 @@ def _steps(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
     spec.update(direction=direction, step=str(step), points=s["k"])
     measures = words()["step_measures"]
     fulls = _of(facts, "full")
-    if s.get("what") in measures:
-        spec.update(value={"ratio": [rule.use(n) for n in measures[s["what"]]]}, baseline="1")
-        if "工期" in "".join(measures[s["what"]]):
+    measured = measures.get(s.get("what") or s["dir"])
+    if measured:
+        spec.update(value={"ratio": [rule.use(n) for n in measured]}, baseline="1")
+        if "工期" in "".join(measured):
             spec["packages"] = "worst"
         return spec, _rest(facts, "step", "full")
     x = next((f.data["x"] for f in fulls if f.data.get("x")), None) or rule.name
-    if not as_rate:
+    if not as_rate or rule.rate_name(x)[-1] not in "率度":
         return None, []
     spec["value"] = rule.measure(x)
     if any("e" in f.data for f in fulls):
@@ -236,7 +250,10 @@ def _steps(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
 
 def _tiers(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
     tiers: list[tuple] = []
-    for f in _of(facts, "tier", "full", "else0"):
+    for f in _of(facts, "tier", "full", "else0", "floor"):
+        if f.form == "floor":
+            tiers.append((None, False, Decimal(f.data["t"]) / 100, False, Decimal(0)))
+            continue
         score = rule.weight if "n" not in f.data and f.form == "full" else Decimal(f.data.get("n", "0"))
         if f.form == "else0":
             tiers.append((None, False, None, False, Decimal(0)))
@@ -264,7 +281,7 @@ def _tiers(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
     if not any(len(t) == 1 for t in out):
         out[-1] = {"score": out[-1]["score"]}        # the last tier is the rest
     return {"kind": "tiers", "weight": rule.weight, "value": rule.measure(x), "tiers": out}, \
-        _rest(facts, "tier", "full", "else0")
+        _rest(facts, "tier", "full", "else0", "floor")
 
 
 def _measured(facts: list[Fact]) -> str | None:
@@ -278,7 +295,7 @@ def _measured(facts: list[Fact]) -> str | None:
 def _judgement(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
     levels = _of(facts, "level")
     judged = _of(facts, "discretionary")
-    if not levels and not judged:
+    if (not levels and not judged) or _rest(facts, "level", "discretionary", "else0"):
         return None, []
     points = [Decimal(f.data["lo"]) for f in levels if "lo" in f.data and "hi" not in f.data]
     names = [f.data.get("words", "").replace("、", "") for f in levels]

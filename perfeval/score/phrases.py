@@ -40,7 +40,7 @@ def normalize(text: str) -> str:
     for a, b in (("*", "×"), ("÷", "/"), (">=", "≥"), ("<=", "≤"), ("≧", "≥"), ("≦", "≤"), ("—", "-"),
                  ("–", "-"), ("~", "-"), ("〔", "["), ("〕", "]"), ("【", "["), ("】", "]")):
         t = t.replace(a, b)
-    return re.sub(r"(?<=[\d)\]%])[xX](?=[\d(\[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[xX](?=\d)", "×", t)
+    return re.sub(r"(?<=[\d)\]%])[xX](?=[\d(\[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[xX](?=[\d\u4e00-\u9fff])", "×", t)
 
 
 def _dec(text: str, percent: bool = False) -> Decimal:
@@ -150,10 +150,9 @@ _BOUND = re.compile(rf"(?P<op>≥|>|≤|<)?(?P<v>{NUM})%(?P<incl>\(含\))?(?P<ta
 
 def tier_of(cond: str) -> tuple | None:
     """(low, low_inclusive, high, high_inclusive) from a tier's condition; None if not a tier."""
-    c = re.sub(rf"^(?:{HAN}*?)(?=[≥≤<>\d]|低于|高于|大于|小于|超过|不足|在)", "", cond)
-    c = re.sub(r"(低于|小于|不足|少于)", "<", c)
+    c = re.sub(r"(低于|小于|不足|少于)", "<", cond)
     c = re.sub(r"(高于|大于|超过)", ">", c)
-    c = re.sub(r"^在", "", c)
+    c = re.sub(rf"^{HAN}*?在?(?=[≥≤<>\d])", "", c)
     m = re.fullmatch(rf"(?P<a>{NUM})%(?P<ai>\(含\))?(?:至|-|到)(?P<b>{NUM})%(?P<bi>\(含\))?(?:之间)?", c)
     if m:
         return (_dec(m["a"], True), bool(m["ai"]), _dec(m["b"], True), bool(m["bi"]))
