@@ -190,3 +190,27 @@ def test_parses_at_least_this_many_seed_criteria():
     parsed = [r["name"] for r in seed_rows()
               if criteria.parse(r["standard"], r["name"], D(r["weight"]), r["description"]).spec]
     assert len(parsed) >= 23, parsed
+
+
+# ---- perfeval rubric draft / check ---------------------------------------------------------------
+
+def test_rubric_draft_and_check(tmp_path):
+    from click.testing import CliRunner
+    from perfeval.cli import main
+    book = build(tmp_path / "seed.xlsx", layout=variant("seed", seed_pages=False, page_headers=False))
+    out = tmp_path / "my.toml"
+    result = CliRunner().invoke(main, ["rubric", "draft", str(book), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "30 个指标" in result.output
+    text = out.read_text(encoding="utf-8")
+    assert "# TODO: rule not read from F" in text and 'kind = "floor_rate"' in text
+    checked = CliRunner().invoke(main, ["rubric", "check", str(out)])
+    assert checked.exit_code == 0, checked.output
+    drafted = rubrics.load(out)
+    assert drafted.find("预算执行率").kind == "rate" and [b.grade for b in drafted.bands][:2] == ["优", "良"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text.replace('name = "预算执行率"\nweight = 2', 'name = "预算执行率"\nweight = 3'), encoding="utf-8")
+    checked = CliRunner().invoke(main, ["rubric", "check", str(broken)])
+    assert checked.exit_code == 1
+    line = text.splitlines().index('name = "资金管理"') + 1
+    assert checked.output.startswith(f"{broken}:{line}: [资金管理]"), checked.output
