@@ -1,7 +1,8 @@
 import os
 import time
 
-from perfeval.batch.inbox import Inbox, candidates
+from perfeval.batch.inbox import Inbox
+from perfeval.files import walk as candidates
 
 
 def _age(path, seconds):

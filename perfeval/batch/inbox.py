@@ -7,29 +7,12 @@ unreadable. Office lock files (~$x.xlsx), hidden files and temporary files are n
 """
 from __future__ import annotations
 
-import os
 import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfeval.files import EXTENSIONS, is_skipped_name
-
-TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
-
-
-def candidates(root: Path) -> list[Path]:
-    """Workbooks under root, sorted; hidden folders, lock, hidden and temporary files left out."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            path = Path(folder) / name
-            if name.lower().endswith(EXTENSIONS) and not is_skipped_name(path) \
-                    and not name.lower().endswith(TEMP_SUFFIXES):
-                found.append(path)
-    return sorted(found)
-
+from perfeval.files import walk
 
 def zip_opens(path: Path) -> bool:
     try:
@@ -57,7 +40,7 @@ class Inbox:
         now = time.time() if now is None else now
         out = []
         present = set()
-        for path in candidates(self.root):
+        for path in walk(self.root):
             try:
                 st = path.stat()
             except OSError:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from perfeval.files import is_skipped_name
+from perfeval.files import is_skipped_name, sweep
 from perfeval.batch import pool
 from perfeval.batch import ledger
 from perfeval.write import summary
@@ -20,7 +20,6 @@ from perfeval.model import FileResult
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
-TEMP_PREFIX = ".perfeval-"
 
 
 class Outbox:
@@ -31,7 +30,7 @@ class Outbox:
         self.key = ledger.rubric_key(rubric_choice)
         self.ledger = ledger.Ledger(self.folder / DB_NAME)
         self.changed = False
-        self._sweep()
+        sweep(self.folder)
 
     def close(self) -> None:
         self.ledger.close()
@@ -41,14 +40,6 @@ class Outbox:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    def _sweep(self) -> None:
-        """Temporary files a killed run left behind (outputs are only ever renamed into place)."""
-        for tmp in self.folder.rglob(f"{TEMP_PREFIX}*.tmp"):
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
 
     def process(self, paths: list[Path], outputs: list[Path], jobs: int = 1,
                 stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[FileResult, bool]]:

@@ -5,7 +5,6 @@ an input is written as text (a 扣分理由 `=HYPERLINK(...)` stays text); the H
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ import xlsxwriter
 
 from perfeval.numbers import fmt, fmt_rate
 from perfeval.rollup.tables import Rollup
+from perfeval.files import write_atomically
 from perfeval.rubric import templates_dir
 
 PERCENT = {"平均失分率"}
@@ -70,7 +70,7 @@ def _text(column: str, value: object) -> str | None:
 # ---- xlsx ----------------------------------------------------------------------------------------
 
 def write_xlsx(r: Rollup, path: str | Path) -> None:
-    _replace(path, lambda tmp: _write_xlsx(r, tmp))
+    write_atomically(Path(path), lambda tmp: _write_xlsx(r, tmp))
 
 
 def _write_xlsx(r: Rollup, path: str) -> None:
@@ -162,7 +162,7 @@ def write_html(r: Rollup, path: str | Path) -> None:
     sections = [{"name": name, "tables": [_html_table(t) for t in tables[name]]}
                 for name in HTML_ORDER if name in tables]
     html = env.get_template("rollup.html.j2").render(rollup=r, sections=sections)
-    _replace(path, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
+    write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
 
 
 def _html_table(t: Table) -> dict:
@@ -207,21 +207,6 @@ def _indicators_svg(frame: pd.DataFrame) -> dict:
 
 
 SVG = {"grades": _grades_svg, "indicators": _indicators_svg}
-
-
-# ---- both ----------------------------------------------------------------------------------------
-
-def _replace(path: str | Path, write: Callable[[str], None]) -> None:
-    """Write through a temporary file in the target folder, then move it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 WRITERS: dict[str, Callable[[Rollup, str | Path], None]] = {"xlsx": write_xlsx, "html": write_html}

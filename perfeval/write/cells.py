@@ -1,11 +1,8 @@
 """What every workbook perfeval writes shares: text kept as text, table headers, links, atomic saves."""
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -14,6 +11,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from perfeval.files import write_atomically
 from perfeval.model import Severity
 from perfeval.write.formats import number
 
@@ -21,8 +19,6 @@ FILLS = {Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),      # red
          Severity.WARNING: PatternFill("solid", fgColor="FFEB9C")}    # amber
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 LINK = Font(color="0563C1", underline="single")
 WRAP = Alignment(wrap_text=True, vertical="top")
 LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
@@ -80,19 +76,3 @@ def link(cell: Cell, target: str | None = None, sheet: str | None = None, coordi
 
 def save_atomically(wb: Workbook, path: Path) -> None:
     write_atomically(path, wb.save)
-
-
-def write_atomically(path: Path, write: Callable[[str], None]) -> None:
-    """`write(name)` a hidden temporary file beside `path`, then os.replace it into place (with the
-    permissions a plainly created file would get, not mkstemp's 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".perfeval-", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

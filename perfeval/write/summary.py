@@ -17,7 +17,7 @@ import xlsxwriter
 from perfeval.catalogue import label, render, severity_label
 from perfeval.model import FileResult, Severity
 from perfeval.write.formats import number
-from perfeval.write.cells import write_atomically
+from perfeval.files import write_atomically
 
 NAME = "summary.xlsx"
 MAX_LINK = 255              # the longest text a formula's string may hold; a longer target stays unlinked
