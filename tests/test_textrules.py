@@ -214,3 +214,21 @@ def test_rubric_draft_and_check(tmp_path):
     assert checked.exit_code == 1
     line = text.splitlines().index('name = "资金管理"') + 1
     assert checked.output.startswith(f"{broken}:{line}: [资金管理]"), checked.output
+
+
+# ---- the sheet's own bands, told apart from the grade entered beside them -----------------------
+
+@pytest.mark.parametrize("entered, mismatch", [("良", False), ("优", True)])
+def test_band_text_beside_the_entered_grade(tmp_path, entered, mismatch):
+    path = build(tmp_path / "bands.xlsx", Changes(title="某市2021年度信息化建设项目绩效评价评分表", grade=entered),
+                 layout=variant("seed", seed_pages=False, page_headers=False))
+    # the footer row as some sheets have it: 评价等级 | the bands | the grade entered
+    edit_workbook(path, rename=RENAME, cells={
+        "A37": "评价等级", "B37": "90分（含）以上为优，80（含）-90分为良，60（含）-80分为中，60分以下为差", "F37": None})
+    from perfeval.read.workbook import read
+    sheet = read(path).sheet
+    assert [b.grade for b in sheet.bands] == ["优", "良", "中", "差"]
+    assert sheet.grade.value == entered
+    result = pipeline.check_file(path)
+    assert result.grade_entered == entered and result.grade_recomputed == "良"
+    assert any(f.code == "grade-mismatch" for f in result.findings) == mismatch
