@@ -232,3 +232,28 @@ def test_band_text_beside_the_entered_grade(tmp_path, entered, mismatch):
     result = pipeline.check_file(path)
     assert result.grade_entered == entered and result.grade_recomputed == "良"
     assert any(f.code == "grade-mismatch" for f in result.findings) == mismatch
+
+
+# ---- a rubric indicator marked kind = "from_text" ------------------------------------------------
+
+def test_rubric_indicator_from_text(tmp_path):
+    text = (rubrics.templates_dir() / "rubrics" / "egov-2019.toml").read_text(encoding="utf-8")
+    old = '''kind = "rate"
+value = [{ ratio = ["实际支出资金", "实际到位资金"] }, { input = "预算执行率" }]
+# texts often give the contract amount, not 实际到位资金: recompute over it and say so
+substitutes = { "实际到位资金" = "合同金额" }'''
+    assert old in text
+    own = tmp_path / "own.toml"
+    adjust = text[text.index('name = "预算调整"'):text.index("[[level1.level2.indicator]]", text.index('name = "预算调整"'))]
+    text = text.replace(adjust, 'name = "预算调整"\nweight = 2\nkind = "from_text"\n\n')
+    own.write_text(text.replace(old, 'kind = "from_text"').replace('id = "egov-2019"', 'id = "own"'), encoding="utf-8")
+    assert rubrics.load(own).find("预算执行率").kind == "from_text"
+    path = build(tmp_path / "seed.xlsx", Changes(scores={"预算执行率": 1.95},
+                                                  basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)]))
+    result = pipeline.check_file(path, str(own))
+    (f,) = [f for f in result.findings if f.code == "formula-mismatch"]
+    assert f.indicator == "预算执行率" and f.expected.quantize(D("0.01")) == D("1.86")
+    assert "（规则读自 F16 评分标准）" in f.working.formula
+    (u,) = [f for f in result.findings if f.code == "rule-unparsed"]      # 预算调整: tiers in words
+    assert u.indicator == "预算调整" and u.severity.value == "info"
+    assert not [f for f in result.findings if f.code == "formula-mismatch" and f.indicator == "预算调整"]
