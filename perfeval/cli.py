@@ -1,22 +1,18 @@
-"""Command line: parse options, call batch/outbox/watch and report, return the exit code. Nothing else."""
+"""Command line: parse options, call one function per command, exit with its code. Nothing else."""
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import click
 
 from perfeval import __version__
-from perfeval.write import annotate
-from perfeval.files import expand
-from perfeval.batch import pool
 from perfeval import catalogue
+from perfeval.batch import commands
 from perfeval.write import formats
-from perfeval.write import summary
 from perfeval.model import FileResult
-from perfeval.batch.outbox import Outbox
 from perfeval.rubric import RubricError, resolve
 
 
@@ -77,25 +73,11 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
           lang: str) -> None:
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     _check_rubric(rubric)
-    files = expand(paths, skip=out)
-    if out is None:
-        tally = formats.write(fmt, _progress(pool.run(files, rubric, jobs, lang=lang), len(files)), sys.stdout, lang)
-        sys.exit(tally.exit_code)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        outputs = annotate.output_paths(files, out, reserved=(summary.NAME,))
-    except (OSError, ValueError) as exc:
+        code = commands.check(paths, out, sys.stdout, fmt, jobs, force, rubric, lang, progress=_progress,
+                              warn=lambda text: click.echo(text, err=True))
+    except commands.UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
-    with Outbox(out, rubric, lang, force) as box:
-        results = (result for result, _ in box.process(files, outputs, jobs))
-        tally = formats.write(fmt, _progress(results, len(files)), sys.stdout, lang)
-        code = tally.exit_code
-        if box.changed or not (out / summary.NAME).exists():
-            try:
-                box.write_summary()
-            except OSError as exc:
-                click.echo(f"{out / summary.NAME}: {exc}", err=True)
-                code = 2
     sys.exit(code)
 
 
@@ -115,21 +97,11 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
 def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: float, jobs: int, force: bool,
           rubric: str | None, lang: str) -> None:
     """监视 INBOX 文件夹：新放入或修改的评分表自动复核，结果写入 --out 文件夹。INBOX 不会被写入。"""
-    from perfeval.batch import watch as watching
     _check_rubric(rubric)
-    inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
-    if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
-        raise click.UsageError("--out 文件夹不能与 INBOX 相同，也不能互相包含")
-    with Outbox(outbox, rubric, lang, force) as box:
-        def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
-            outputs = [annotate.mirrored_path(p, inbox, outbox) for p in paths]
-            for r, fresh in box.process(paths, outputs, jobs, stopped):
-                if fresh:
-                    click.echo(formats.log_line(r, lang))
-            if box.changed:
-                box.write_summary()
-
-        watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=click.echo)
+    try:
+        commands.watch(inbox, outbox, click.echo, once, poll, settle, jobs, force, rubric, lang)
+    except commands.UsageProblem as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @main.command("rollup")

@@ -164,6 +164,18 @@ class IndicatorResult:
 
 
 @dataclass(frozen=True)
+class GroupResult:
+    """A level-1 or level-2 group of the checked sheet: its weight (the rubric's, else the sheet's label,
+    else its rows' sum) and the sums of its indicators' entered and recomputed scores."""
+    level: int
+    name: str
+    parent: str | None
+    weight: Decimal | None
+    entered: Decimal | None
+    recomputed: Decimal | None
+
+
+@dataclass(frozen=True)
 class FileResult:
     path: str
     status: str                 # ok | flagged | unreadable | skipped
@@ -180,6 +192,10 @@ class FileResult:
     output: str | None = None          # the annotated copy, when one was asked for and written
     output_error: str | None = None    # why no annotated copy could be written (the findings stand)
     title: str | None = None           # the sheet's title (`2018-2019年度...评分意见表`): the year comes from it
+    sha256: str | None = None          # of the file's content, computed once (by the outbox or the reader)
+    rubric_title: str | None = None
+    groups: tuple[GroupResult, ...] = ()    # level-1 groups, each followed by its level-2 groups, sheet order
+    tree: tuple[tuple[str, str | None, str | None], ...] = ()   # (indicator, level-1, level-2): rubric and rows
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

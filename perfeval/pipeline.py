@@ -1,6 +1,8 @@
 """One workbook in, its result out: read -> recompute -> check. Never raises for a user's file."""
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -8,9 +10,9 @@ from perfeval import rubric as rubrics
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
 from perfeval.files import is_skipped_name
-from perfeval.model import FileResult, IndicatorResult, Severity, Sheet
+from perfeval.model import FileResult, GroupResult, IndicatorResult, Severity, Sheet
 from perfeval.numbers import round_half_up
-from perfeval.read.workbook import Opened, Unreadable, read, read_sheet
+from perfeval.read.workbook import Opened, Unreadable, read, read_sheet, sha256_of
 from perfeval.score import recompute
 
 
@@ -41,8 +43,41 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
             p.level1, p.level2, p.name, p.weight, p.row.score.value,
             p.recomputed.expected if p.recomputed and p.recomputed.expected is not None else p.row.score.value,
             p.row.score.cell, (p.row.reason.value or None) if p.row.reason else None) for p in rc.placed),
-        title=sheet.title)
-    return result, rc
+        title=sheet.title, rubric_title=rubric.title if rubric else None)
+    return replace(result, groups=groups(rc, result.indicators), tree=tree(rc, result.indicators)), rc
+
+
+def groups(rc: recompute.Recomputation, indicators: tuple[IndicatorResult, ...]) -> tuple[GroupResult, ...]:
+    """Level-1 groups in sheet order, each followed by its level-2 groups, with weights and score sums."""
+    nested: dict[str | None, dict[str | None, list[IndicatorResult]]] = {}
+    for ind in indicators:
+        nested.setdefault(ind.level1, {}).setdefault(ind.level2, []).append(ind)
+    stated = {(level, name): weight for level, name, weight, _ in rc.sheet.level_weights}
+
+    def group(level: int, name: str | None, parent: str | None, members: list[IndicatorResult]) -> GroupResult:
+        known = rc.rubric.group(level, name) if rc.rubric and name else None
+        weight = known.weight if known else stated.get((level, name), _sum(i.weight for i in members))
+        return GroupResult(level, name, parent, weight, _sum(i.entered for i in members),
+                           _sum(i.recomputed for i in members))
+
+    out: list[GroupResult] = []
+    for level1, subs in nested.items():
+        out.append(group(1, level1, None, [i for members in subs.values() for i in members]))
+        out += [group(2, level2, level1, members) for level2, members in subs.items() if level2]
+    return tuple(out)
+
+
+def tree(rc: recompute.Recomputation, indicators: tuple[IndicatorResult, ...]
+         ) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(indicator, level-1, level-2) for every rubric indicator and every row (the row's placement wins)."""
+    placed = {i.name: (i.level1, i.level2) for i in (rc.rubric.indicators if rc.rubric else ())}
+    placed.update({i.name: (i.level1, i.level2) for i in indicators})
+    return tuple((name, l1, l2) for name, (l1, l2) in placed.items())
+
+
+def _sum(values) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def _position(cell: str | None) -> tuple[int, str]:
@@ -54,21 +89,22 @@ def _position(cell: str | None) -> tuple[int, str]:
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = False,
-               finish: Callable[[Opened, FileResult, recompute.Recomputation], FileResult] | None = None
-               ) -> FileResult:
+               finish: Callable[[Opened, FileResult], FileResult] | None = None,
+               sha256: str | None = None) -> FileResult:
     """One file, never raising: unreadable files come back with their reason. With `fast`, the Sheet
     alone is read, with python-calamine where it can serve. `finish` (the batch's annotated copy) is
-    given the opened workbook, the result and its recomputation, and returns the result to report."""
+    given the opened workbook and the result, and returns the result to report. `sha256` is the
+    file's digest when the caller has it already."""
     path = Path(path)
     if is_skipped_name(path):
         return FileResult(str(path), "skipped", error="Office 临时锁定文件或隐藏文件，已跳过")
     try:
         forced = rubrics.resolve(rubric_choice) if rubric_choice else None
         if fast and finish is None:
-            return evaluate(read_sheet(path), forced)[0]
-        opened = read(path)
-        result, rc = evaluate(opened, forced)
-        return finish(opened, result, rc) if finish is not None else result
+            return replace(evaluate(read_sheet(path), forced)[0], sha256=sha256 or sha256_of(path))
+        opened = read(path, sha256)
+        result = replace(evaluate(opened, forced)[0], sha256=opened.original.sha256)
+        return finish(opened, result) if finish is not None else result
     except Unreadable as exc:
         return FileResult(str(path), "unreadable", error=str(exc))
     except rubrics.RubricError as exc:

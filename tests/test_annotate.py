@@ -27,7 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 import xlsx_parts
 from conftest import CLEAN
 from perfeval import __version__
-from perfeval.write import annotate
+from perfeval.batch.names import output_paths
 from perfeval.read import fidelity
 from perfeval.catalogue import label
 from perfeval.cli import main
@@ -321,7 +321,7 @@ def test_same_stem_inputs_get_their_own_copies_on_every_run(make_sheet, tmp_path
 
 def test_output_names(tmp_path):
     out = tmp_path / "out"
-    names = lambda *ps: [p.name for p in annotate.output_paths([tmp_path / p for p in ps], out)]
+    names = lambda *ps: [p.name for p in output_paths([tmp_path / p for p in ps], out)]
     assert names("x/表.xlsx", "y/其他.XLSX", "y/表.xlsm") == ["表.checked.xlsx", "其他.checked.xlsx",
                                                                "表.checked.xlsm"]
     assert names("p/a/表.xlsx", "q/a/表.xlsx") == ["表 (p-a).checked.xlsx", "表 (q-a).checked.xlsx"]
@@ -329,7 +329,7 @@ def test_output_names(tmp_path):
     assert names("p/表.xlsx", "p/表.xlsx") == ["表.checked.xlsx", "表.checked.xlsx"]
     (tmp_path / "out").mkdir()
     with pytest.raises(ValueError):
-        annotate.output_paths([tmp_path / "表.xlsx", out / "表.checked.xlsx"], out)
+        output_paths([tmp_path / "表.xlsx", out / "表.checked.xlsx"], out)
 
 
 def outputs(folder):

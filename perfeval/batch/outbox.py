@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from perfeval.files import is_skipped_name, sweep
-from perfeval.batch import pool
+from perfeval.batch import names, pool
 from perfeval.batch import ledger
 from perfeval.write import summary
 from perfeval.model import FileResult
@@ -23,8 +23,10 @@ DB_NAME = "perfeval.db"
 
 
 class Outbox:
-    def __init__(self, folder: Path, rubric_choice: str | None = None, lang: str = "zh", force: bool = False):
-        self.folder = Path(folder)
+    def __init__(self, folder: Path, rubric_choice: str | None = None, lang: str = "zh", force: bool = False,
+                 inbox: Path | None = None):
+        """`inbox`: the drop folder whose layout the copies mirror (watch); else copies sit side by side."""
+        self.folder, self.inbox = Path(folder), inbox
         self.folder.mkdir(parents=True, exist_ok=True)
         self.rubric_choice, self.lang, self.force = rubric_choice, lang, force
         self.key = ledger.rubric_key(rubric_choice)
@@ -41,10 +43,17 @@ class Outbox:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def process(self, paths: list[Path], outputs: list[Path], jobs: int = 1,
+    def outputs(self, paths: list[Path]) -> list[Path]:
+        """Where each input's annotated copy goes. Raises ValueError when one would overwrite an input."""
+        if self.inbox is not None:
+            return [names.mirrored_path(p, self.inbox, self.folder) for p in paths]
+        return names.output_paths(paths, self.folder, reserved=(summary.NAME, DB_NAME))
+
+    def process(self, paths: list[Path], jobs: int = 1,
                 stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[FileResult, bool]]:
         """(result, checked now?) in input order: from the ledger where the content is known, else
         checked now."""
+        outputs = self.outputs(paths)
         known: dict[int, FileResult] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
@@ -58,7 +67,7 @@ class Outbox:
                 known[i] = stored
         todo = [i for i in range(len(paths)) if i not in known]
         fresh = pool.run([paths[i] for i in todo], self.rubric_choice, jobs, [outputs[i] for i in todo],
-                          self.lang, stopped)
+                         self.lang, stopped, digests=[digests[i] for i in todo])
         for i, path in enumerate(paths):
             if i in known:
                 stored = known[i]

@@ -111,14 +111,15 @@ class Opened:
     original: fidelity.Original | None = None
 
 
-def read(path: str | Path) -> Opened:
+def read(path: str | Path, sha256: str | None = None) -> Opened:
+    """Open a workbook; `sha256` is its digest when the caller already has it (then not computed again)."""
     path = Path(path)
     preflight(path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = open_workbook(path)
     sheet = _locate(path, _Grids(wb, path))
-    return Opened(sheet, wb, _original(path, tuple(str(w.message) for w in caught)))
+    return Opened(sheet, wb, _original(path, tuple(str(w.message) for w in caught), sha256))
 
 
 def read_sheet(path: str | Path) -> Sheet:
@@ -149,9 +150,9 @@ def sha256_of(path: str | Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _original(path: Path, load_warnings: tuple[str, ...]) -> fidelity.Original:
+def _original(path: Path, load_warnings: tuple[str, ...], sha256: str | None) -> fidelity.Original:
     with zipfile.ZipFile(path) as zf:
-        return fidelity.Original(sha256_of(path), fidelity.inventory(zf), load_warnings)
+        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf), load_warnings)
 
 
 # ---- cell values ---------------------------------------------------------------------------------

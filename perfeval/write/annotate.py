@@ -5,7 +5,6 @@ copy through a temporary name in the target folder. It knows nothing of the comm
 """
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections import defaultdict
 from datetime import datetime
@@ -21,9 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perfeval import __version__
 from perfeval.read import fidelity
 from perfeval.catalogue import CATALOGUE, label, render, severity_label, show
-from perfeval.model import FileResult, Finding, IndicatorResult, Severity
+from perfeval.model import FileResult, Finding, Severity
 from perfeval.read.workbook import Opened
-from perfeval.score.recompute import Recomputation
 from perfeval.write.cells import (BOLD, FILLS, HEADER_FILL, LEFT, WRAP, finish_table, fit_to_width, link, put,
                       save_atomically, table)
 
@@ -32,66 +30,14 @@ MARKED = (Severity.ERROR, Severity.WARNING)     # info findings leave the sheet 
 AUTHOR = "perfeval"
 
 
-# ---- output names --------------------------------------------------------------------------------
-
-def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = ()) -> list[Path]:
-    """`out_dir/<stem>.checked<ext>` for every input (.xlsm stays .xlsm).
-
-    Inputs whose copies would share a name (same stem and extension in any case, other folders) are
-    told apart by as many of their parent folders as it takes: `<stem> (<folder>).checked.xlsx`. The
-    names depend only on the inputs, so the same batch gets the same names on every run. Raises
-    ValueError when an output would overwrite an input.
-    """
-    resolved = [p.resolve() for p in paths]
-    groups: dict[str, list[Path]] = defaultdict(list)
-    for p in dict.fromkeys(resolved):
-        groups[_name(p).casefold()].append(p)
-    names = {}
-    for group in groups.values():
-        tags = _tags(group) if len(group) > 1 else {group[0]: ""}
-        names.update({p: _name(p, tags[p]) for p in group})
-    seen: dict[str, int] = defaultdict(int)
-    for name in names.values():
-        seen[name.casefold()] += 1
-    for p, name in names.items():        # a tagged name met an input's own name: the full path decides
-        if seen[name.casefold()] > 1:
-            names[p] = _name(p, hashlib.sha1(str(p).encode()).hexdigest()[:8])
-    outputs = [out_dir / names[p] for p in resolved]
-    taken = set(resolved)
-    for out in outputs + [out_dir / r for r in reserved]:
-        if out.resolve() in taken:
-            raise ValueError(f"输出文件会覆盖输入文件：{out}（请换一个 --out 文件夹）")
-    return outputs
-
-
-def mirrored_path(path: Path, inbox: Path, out_dir: Path) -> Path:
-    """For a drop folder: the copy sits at the same place under out_dir as the input under inbox, so
-    names never collide and never change as files come and go."""
-    return out_dir / path.resolve().parent.relative_to(inbox.resolve()) / _name(path)
-
-
-def _name(path: Path, tag: str = "") -> str:
-    return f"{path.stem}{f' ({tag})' if tag else ''}.checked{path.suffix.lower()}"
-
-
-def _tags(group: list[Path]) -> dict[Path, str]:
-    """The fewest trailing parent folders that tell the paths apart, joined by '-'."""
-    longest = max(len(p.parent.parts) for p in group)
-    for k in range(1, longest):
-        tags = {p: "-".join(p.parent.parts[1:][-k:]) for p in group}
-        if len({t.casefold() for t in tags.values()}) == len(group):
-            return tags
-    return {p: hashlib.sha1(str(p).encode()).hexdigest()[:8] for p in group}
-
-
 # ---- the copy ------------------------------------------------------------------------------------
 
-def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lang: str = "zh") -> Path:
+def write(opened: Opened, result: FileResult, path: Path, lang: str = "zh") -> Path:
     """Annotate `opened.workbook` in place and save it as `path`."""
     wb = opened.workbook
     original = opened.original or fidelity.Original("")
     kept = fidelity.carried(wb)                 # before anything of ours is added
-    levels = _levels(result, rc)
+    levels = {name: (l1, l2) for name, l1, l2 in result.tree}
     findings = sorted(result.findings, key=lambda f: f.severity.rank)   # stable: position order kept
     ws = wb[result.sheet]
     merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
@@ -100,7 +46,7 @@ def write(opened: Opened, result: FileResult, rc: Recomputation, path: Path, lan
     summary = wb.create_sheet(_free_title(wb, label("sheet.summary", lang)), 0)
     listing = wb.create_sheet(_free_title(wb, label("sheet.findings", lang)), 1)
     _findings_sheet(listing, findings, anchors, levels, result.sheet, lang)
-    _summary_sheet(summary, result, rc, original, kept, lang)
+    _summary_sheet(summary, result, original, kept, lang)
     _open_on(wb, summary)
     save_atomically(wb, path)
     return path
@@ -134,13 +80,6 @@ def _anchor(merged: list[tuple[int, int, int, int, str]], cell: str) -> str:
         if min_row <= row <= max_row and min_col <= col <= max_col:
             return top
     return cell
-
-
-def _levels(result: FileResult, rc: Recomputation) -> dict[str, tuple[str | None, str | None]]:
-    """Indicator name -> (level-1, level-2), from the rubric and the sheet's rows."""
-    out = {i.name: (i.level1, i.level2) for i in (rc.rubric.indicators if rc.rubric else ())}
-    out.update({i.name: (i.level1, i.level2) for i in result.indicators})
-    return out
 
 
 # ---- marks on the scoring sheet ------------------------------------------------------------------
@@ -226,19 +165,19 @@ def _findings_sheet(ws: Worksheet, findings: list[Finding], anchors: dict, level
 
 # ---- sheet 汇总 ----------------------------------------------------------------------------------
 
-def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, original: fidelity.Original,
+def _summary_sheet(ws: Worksheet, result: FileResult, original: fidelity.Original,
                    kept: dict[str, int], lang: str) -> None:
     for col, width in zip("ABCDEF", (22, 34, 10, 12, 12, 12)):
         ws.column_dimensions[col].width = width
     fit_to_width(ws)
     put(ws, 1, 1, label("sum.title", lang), font=TITLE)
     project = result.project
-    rubric = f"{rc.rubric.id}（{rc.rubric.title}）" if rc.rubric else label("sum.no_rubric", lang)
+    rubric = f"{result.rubric}（{result.rubric_title}）" if result.rubric else label("sum.no_rubric", lang)
     r = _pairs(ws, 3, [
         (label("col.unit", lang), project.unit), (label("col.project", lang), project.name),
         (label("sum.code", lang), project.code), (label("sum.budget", lang), project.budget),
         (label("sum.sheet", lang), result.sheet), (label("col.rubric", lang), rubric)])
-    r = _scores(ws, r + 1, result, rc, lang)
+    r = _scores(ws, r + 1, result, lang)
     counts = "；".join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
     r = _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
     losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
@@ -246,7 +185,7 @@ def _summary_sheet(ws: Worksheet, result: FileResult, rc: Recomputation, origina
     losses += [label("sum.reader_note", lang, text=t) for t in fidelity.reader_notes(original)]
     r = _pairs(ws, r, [(label("sum.losses", lang), "\n".join(losses) or label("sum.no_losses", lang))])
     _pairs(ws, r + 1, [
-        (label("sum.file", lang), Path(result.path).name), (label("sum.sha256", lang), original.sha256),
+        (label("sum.file", lang), Path(result.path).name), (label("sum.sha256", lang), result.sha256),
         (label("sum.tool", lang), f"perfeval {__version__}"),
         (label("sum.checked_at", lang), datetime.now().astimezone().isoformat(sep=" ", timespec="seconds"))])
 
@@ -263,24 +202,18 @@ def _pairs(ws: Worksheet, row: int, pairs: list[tuple[str, object]]) -> int:
     return row
 
 
-def _scores(ws: Worksheet, row: int, result: FileResult, rc: Recomputation, lang: str) -> int:
+def _scores(ws: Worksheet, row: int, result: FileResult, lang: str) -> int:
     """Weight, entered, recomputed and difference for every level-1 and level-2 group, total, grade."""
     headers = ["sum.level", "sum.indicator", "sum.weight", "sum.entered", "sum.recomputed", "sum.difference"]
     for c, key in enumerate(headers, start=1):
         put(ws, row, c, label(key, lang), font=BOLD, fill=HEADER_FILL)
     row += 1
-    tree: dict[str, dict[str, list[IndicatorResult]]] = defaultdict(lambda: defaultdict(list))
-    for ind in result.indicators:
-        tree[ind.level1 or label("sum.unplaced", lang)][ind.level2 or ""].append(ind)
-    weights = []
-    for level1, subs in tree.items():
-        members = [i for group in subs.values() for i in group]
-        weights.append(_group_weight(rc, 1, level1, members))
-        row = _score_row(ws, row, label("sum.level1", lang), level1, weights[-1], members, bold=True)
-        for level2, group in subs.items():
-            if level2:
-                row = _score_row(ws, row, label("sum.level2", lang), "　" + level2,
-                                 _group_weight(rc, 2, level2, group), group)
+    for g in result.groups:
+        top = g.level == 1
+        name = g.name or label("sum.unplaced", lang)
+        put(ws, row, 2, name if top else "　" + name, font=BOLD if top else None)
+        row = _value_row(ws, row, label(f"sum.level{g.level}", lang), g.weight, g.entered, g.recomputed, top)
+    weights = [g.weight for g in result.groups if g.level == 1]
     total_weight = sum(w for w in weights if w is not None) if weights else None
     row = _value_row(ws, row, label("sum.total", lang), total_weight, result.total_entered,
                      result.total_recomputed, bold=True)
@@ -292,29 +225,6 @@ def _scores(ws: Worksheet, row: int, result: FileResult, rc: Recomputation, lang
     if not same:
         ws.cell(row=row, column=6).fill = FILLS[Severity.ERROR]
     return row + 1
-
-
-def _group_weight(rc: Recomputation, level: int, name: str, members: list[IndicatorResult]) -> Decimal | None:
-    """The rubric's weight of a group, else the weight in the sheet's label, else its rows' weights."""
-    group = rc.rubric.group(level, name) if rc.rubric else None
-    if group is not None:
-        return group.weight
-    stated = {(lv, n): w for lv, n, w, _ in rc.sheet.level_weights}
-    if (level, name) in stated:
-        return stated[(level, name)]
-    return _sum(i.weight for i in members)
-
-
-def _sum(values) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
-def _score_row(ws: Worksheet, row: int, level: str, name: str, weight: Decimal | None,
-               members: list[IndicatorResult], bold: bool = False) -> int:
-    put(ws, row, 2, name, font=BOLD if bold else None)
-    return _value_row(ws, row, level, weight, _sum(i.entered for i in members),
-                      _sum(i.recomputed for i in members), bold)
 
 
 def _value_row(ws: Worksheet, row: int, first: str, weight, entered, recomputed, bold: bool = False) -> int:

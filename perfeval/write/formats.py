@@ -93,13 +93,6 @@ class Tally:
         self.severity.update(f.severity for f in r.findings)
         self.output_errors += bool(r.output_error)
 
-    @property
-    def exit_code(self) -> int:
-        """0 no error-level finding and every file read; 1 some error finding; 2 some file unreadable."""
-        if self.status["unreadable"] or self.output_errors:
-            return 2
-        return 1 if self.severity[Severity.ERROR] else 0
-
     def line(self, lang: str) -> str:
         n, sev = self.status, self.severity
         if lang == "en":

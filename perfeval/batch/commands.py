@@ -1,0 +1,76 @@
+"""The batch commands as functions: `check` and `watch` take plain values, do the work and return the
+exit code; cli.py only parses options into them. The exit-code contract lives here."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TextIO
+
+from perfeval.batch import pool
+from perfeval.batch.outbox import Outbox
+from perfeval.files import expand
+from perfeval.model import FileResult, Severity
+from perfeval.write import formats, summary
+from perfeval.write.formats import Tally
+
+Progress = Callable[[Iterator[FileResult], int], Iterable[FileResult]]
+
+
+class UsageProblem(ValueError):
+    """The command was asked for something it cannot do (the message says what); exit code 2."""
+
+
+def exit_code(tally: Tally) -> int:
+    """0 no error-level finding and every file read; 1 some error finding; 2 some file unreadable or
+    some output not written."""
+    if tally.status["unreadable"] or tally.output_errors:
+        return 2
+    return 1 if tally.severity[Severity.ERROR] else 0
+
+
+def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: str = "text", jobs: int = 1,
+          force: bool = False, rubric: str | None = None, lang: str = "zh",
+          progress: Progress = lambda results, total: results, warn: Callable[[str], None] = print) -> int:
+    """Check every workbook under `paths`, report on `stdout`; with `out`, keep annotated copies,
+    summary.xlsx and the ledger there."""
+    files = expand(paths, skip=out)
+    if out is None:
+        return exit_code(formats.write(fmt, progress(pool.run(files, rubric, jobs, lang=lang), len(files)),
+                                       stdout, lang))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        box = Outbox(out, rubric, lang, force)
+    except OSError as exc:
+        raise UsageProblem(str(exc)) from None
+    with box:
+        try:
+            box.outputs(files)
+        except ValueError as exc:
+            raise UsageProblem(str(exc)) from None
+        results = (result for result, _ in box.process(files, jobs))
+        code = exit_code(formats.write(fmt, progress(results, len(files)), stdout, lang))
+        if box.changed or not (out / summary.NAME).exists():
+            try:
+                box.write_summary()
+            except OSError as exc:
+                warn(f"{out / summary.NAME}: {exc}")
+                code = 2
+    return code
+
+
+def watch(inbox: Path, outbox: Path, log: Callable[[str], None], once: bool = False, poll: float | None = None,
+          settle: float = 2.0, jobs: int = 1, force: bool = False, rubric: str | None = None,
+          lang: str = "zh") -> None:
+    """Check every complete workbook dropped into `inbox`, copies and ledger in `outbox`, until stopped."""
+    from perfeval.batch import watch as watching       # watchdog: imported only by the command that needs it
+    inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
+    if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
+        raise UsageProblem("--out 文件夹不能与 INBOX 相同，也不能互相包含")
+    with Outbox(outbox, rubric, lang, force, inbox=inbox) as box:
+        def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
+            for r, fresh in box.process(paths, jobs, stopped):
+                if fresh:
+                    log(formats.log_line(r, lang))
+            if box.changed:
+                box.write_summary()
+
+        watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=log)
