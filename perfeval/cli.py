@@ -145,19 +145,11 @@ def rubric_group() -> None:
               help="写出的评分规则 .toml")
 def rubric_draft(workbook: Path, sheet: str | None, out: Path) -> None:
     """从 WORKBOOK 的指标表与评分标准起草评分规则（TOML），读不懂的评分标准留作 TODO 注释。"""
-    from perfeval.read.workbook import Unreadable, read
     from perfeval.score import draft
-    from perfeval.write.cells import write_atomically
     try:
-        found = read(workbook).sheet
-    except Unreadable as exc:
-        raise click.UsageError(f"{workbook}: {exc}") from None
-    if sheet and found.sheet != sheet:
-        raise click.UsageError(f"{workbook}: 评分表在工作表“{found.sheet}”，不是“{sheet}”")
-    text, counts = draft.draft(found)
-    write_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    click.echo(f"{out}: {counts['indicators']} 个指标，{counts['rules']} 个读出规则（其中公式 {counts['formulas']} 个），"
-               f"{counts['todo']} 个 TODO")
+        click.echo(draft.write(workbook, sheet, out))
+    except draft.DraftProblem as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @rubric_group.command("check")

@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from perfeval import rubric as rubrics
+from perfeval.files import write_atomically
 from perfeval.model import Sheet
+from perfeval.read.workbook import Unreadable, read
 from perfeval.score import criteria, textrules
 from perfeval.read.layout import split_level_label
 
@@ -90,6 +92,24 @@ def draft(sheet: Sheet) -> tuple[str, dict]:
             lines += [f"# TODO: rule not read from {row.standard_cell or 'the sheet'}: “{quote}”",
                       'kind = "discretionary"']
     return "\n".join(lines) + "\n", counts
+
+
+class DraftProblem(ValueError):
+    """The workbook cannot be drafted from (unreadable, or no scoring table on the sheet asked for)."""
+
+
+def write(workbook: Path, sheet: str | None, out: Path) -> str:
+    """Draft a rubric from `workbook` into `out` (written atomically); the one line to print."""
+    try:
+        found = read(workbook).sheet
+    except Unreadable as exc:
+        raise DraftProblem(f"{workbook}: {exc}") from None
+    if sheet and found.sheet != sheet:
+        raise DraftProblem(f"{workbook}: 评分表在工作表“{found.sheet}”，不是“{sheet}”")
+    text, counts = draft(found)
+    write_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return (f"{out}: {counts['indicators']} 个指标，{counts['rules']} 个读出规则（其中公式 {counts['formulas']} 个），"
+            f"{counts['todo']} 个 TODO")
 
 
 def check(path: str | Path) -> list[str]:
