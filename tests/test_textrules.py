@@ -257,3 +257,22 @@ substitutes = { "实际到位资金" = "合同金额" }'''
     (u,) = [f for f in result.findings if f.code == "rule-unparsed"]      # 预算调整: tiers in words
     assert u.indicator == "预算调整" and u.severity.value == "info"
     assert not [f for f in result.findings if f.code == "formula-mismatch" and f.indicator == "预算调整"]
+
+
+def test_rubric_check_names_every_bad_indicator_with_its_line(tmp_path):
+    from perfeval.score import draft
+    text = (rubrics.templates_dir() / "rubrics" / "egov-2019.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('name = "预算超支"\nweight = 1\nkind = "not_exceed"',
+                                'name = "预算超支"\nweight = 1\nkind = "not_exceeded"')
+                   .replace('limit = "预算金额"', 'limit = "预算总金额"'), encoding="utf-8")
+    problems = draft.check(bad)
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    line = lines.index('name = "预算超支"') + 1
+    assert len(problems) == 1 and problems[0].startswith(f"{bad}:{line}: [预算超支]"), problems
+    bad.write_text(text.replace('kind = "not_exceed"', 'kind = "not_exceeded"')
+                   .replace('name = "预算调整"\nweight = 2\nkind = "tiers"', 'name = "预算调整"\nweight = 2\nkind = "tier"'),
+                   encoding="utf-8")
+    problems = draft.check(bad)
+    assert [p.split(": ", 1)[1][:6] for p in problems] == ["[预算超支]", "[预算调整]"], problems
+    assert draft.check(rubrics.templates_dir() / "rubrics" / "egov-2019.toml") == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
@@ -113,18 +114,38 @@ def write(workbook: Path, sheet: str | None, out: Path) -> str:
 
 
 def check(path: str | Path) -> list[str]:
-    """Every problem of a rubric file, each as `file:line: [indicator] message`; [] when it loads."""
+    """Every problem of a rubric file, each as `file:line: [indicator] message`; [] when it loads.
+    Inputs and indicators are validated one by one (so each bad one is named), then the file as a whole."""
     path = Path(path)
     try:
-        rubrics.load(path)
-        return []
-    except rubrics.RubricError as exc:
-        message = str(exc)
-    m = re.search(r"\[([^\]]+)\]", message)
-    line = _line_of(path, m[1] if m else None)
-    where = f"{path}:{line}" if line else str(path)
-    text = message.removeprefix(str(path)).lstrip(" :")
-    return [f"{where}: {text}"]
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return [f"{path}: {exc}"]
+    messages: list[str] = []
+    inputs = {}
+    for name, spec in data.get("input", {}).items():
+        try:
+            inputs[name] = rubrics._input(name, spec, f"[input.{name}]")
+        except rubrics.RubricError as exc:
+            messages.append(str(exc))
+    for l1 in data.get("level1", []):
+        for l2 in l1.get("level2", []):
+            for spec in l2.get("indicator", []):
+                try:
+                    rubrics._indicator(spec, l1.get("name", ""), l2.get("name", ""), inputs, "")
+                except rubrics.RubricError as exc:
+                    messages.append(str(exc).strip())
+    if not messages:
+        try:
+            rubrics.load(path)
+        except rubrics.RubricError as exc:
+            messages.append(str(exc).removeprefix(str(path)).strip())
+    out = []
+    for message in messages:
+        m = re.search(r"\[([^\]]+)\]", message)
+        line = _line_of(path, m[1] if m else None)
+        out.append(f"{path}:{line}: {message.lstrip(' :')}" if line else f"{path}: {message.lstrip(' :')}")
+    return out
 
 
 def _line_of(path: Path, name: str | None) -> int | None:
