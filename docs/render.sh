@@ -13,4 +13,4 @@ soffice --headless --convert-to \
   --outdir "$work" "$work/sample.xlsx" > /dev/null
 # page 1 is 汇总, page 3 the scoring sheet; crop the sheet to its first rows
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/sample.pdf" docs/annotated-summary
-pdftoppm -png -r 80 -f 3 -l 3 -x 0 -y 0 -W 1400 -H 450 -singlefile "$work/sample.pdf" docs/annotated-sheet
+pdftoppm -png -r 80 -f 3 -l 3 -x 0 -y 0 -W 1400 -H 640 -singlefile "$work/sample.pdf" docs/annotated-sheet

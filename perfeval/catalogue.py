@@ -5,7 +5,10 @@ Templates are filled with str.format from a finding's params plus `entered`, `ex
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from decimal import Decimal
 
 from perfeval.model import Finding, Severity
@@ -258,6 +261,22 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
     "feature.ext_protected_range": ("允许编辑区域", "protected ranges"),
     "feature.ext_ignored_error": ("忽略错误标记", "ignored-error marks"),
     "feature.ext_web": ("Web 加载项", "web extensions"),
+    # text report
+    "report.infos_one": ("{n} 处：{title}（加 -v 逐条列出）", "{n} findings: {title} (-v lists them)"),
+    "report.infos": ("提示 {n} 处：{codes}（加 -v 逐条列出）", "{n} notes: {codes} (-v lists them)"),
+    "report.list_sep": ("、", ", "),
+    "report.ignored": ("；另有 {n} 处按设置忽略（{codes}）", "; {n} more ignored by the selection ({codes})"),
+    # watch
+    "watch.watching": ("正在监视 {path}（按 Ctrl-C 停止）", "watching {path} (Ctrl-C stops)"),
+    "watch.stopped": ("已停止监视", "stopped watching"),
+    "watch.polling": ("无法使用系统文件事件（{reason}），改为每 2 秒轮询一次",
+                      "native file events unavailable ({reason}); polling every 2 seconds"),
+    "watch.waiting": ("{n} 个文件刚放入，等待其复制完成（约 {seconds} 秒）…",
+                      "{n} file(s) just dropped in; waiting about {seconds} s for the copy to finish…"),
+    "watch.left_young": ("{path}：仍在复制（大小或修改时间仍在变化），留待下次处理",
+                         "{path}: still being copied (size or time still changing); left for the next run"),
+    "watch.left_incomplete": ("{path}：还不是完整的工作簿（可能尚未复制完），留待下次处理",
+                              "{path}: not a complete workbook yet (perhaps still being copied); left for the next run"),
 }
 
 
@@ -265,3 +284,26 @@ def label(key: str, lang: str = "zh", **values: object) -> str:
     """A label of the written workbooks in `lang`, filled with `values`."""
     text = LABELS[key][LANGS.index(lang)]
     return text.format(**values) if values else text
+
+
+# ---- `perfeval explain CODE`: meaning, example and what to do, per code (data in explain.toml) --
+
+EXPLAIN_FILE = Path(__file__).with_name("explain.toml")
+EXPLAIN_PARTS = ("meaning", "example", "action")
+
+
+@lru_cache(maxsize=1)
+def explanations() -> dict[str, dict[str, dict[str, str]]]:
+    """code -> lang -> {meaning, example, action}."""
+    return tomllib.loads(EXPLAIN_FILE.read_text(encoding="utf-8"))
+
+
+def explain(code: str, lang: str = "zh") -> str:
+    """What `perfeval explain CODE` prints."""
+    c = CATALOGUE[code]
+    texts = explanations().get(code, {}).get(lang, {})
+    heads = {"zh": ("含义", "示例", "怎么办"), "en": ("Meaning", "Example", "What to do")}[lang]
+    lines = [f"{code} [{c.severity.value}] {c.title[lang]}", ""]
+    for head, part in zip(heads, EXPLAIN_PARTS):
+        lines += [head + ("：" if lang == "zh" else ":"), f"  {texts.get(part, '—')}", ""]
+    return "\n".join(lines).rstrip("\n")

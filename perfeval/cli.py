@@ -1,7 +1,7 @@
 """Command line: parse options, call one function per command, exit with its code. Nothing else."""
 from __future__ import annotations
 
-import os
+import difflib
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -10,28 +10,11 @@ import click
 
 from perfeval import __version__
 from perfeval import catalogue
+from perfeval import options
 from perfeval.batch import commands
-from perfeval.write import formats
 from perfeval.model import FileResult
+from perfeval.write.selection import Selection
 from perfeval.rubric import RubricError, resolve
-
-
-def rubric_option(f):
-    return click.option("--rubric", metavar="ID|FILE", help="强制使用的评分规则（ID 或 .toml 文件）")(f)
-
-
-def lang_option(f):
-    return click.option("--lang", type=click.Choice(catalogue.LANGS), default="zh", show_default=True,
-                        help="输出语言")(f)
-
-
-def jobs_option(f):
-    return click.option("--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU 数",
-                        help="并行进程数")(f)
-
-
-def force_option(f):
-    return click.option("--force", is_flag=True, help="内容未变的文件也重新复核（忽略 perfeval.db 中的记录）")(f)
 
 
 def _check_rubric(rubric: str | None) -> None:
@@ -61,21 +44,17 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(sorted(formats.WRITERS)), default="text", show_default=True,
-              help="报告格式")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="写出带标注的复核文件（<文件名>.checked.xlsx）、summary.xlsx 与 perfeval.db 的文件夹")
-@jobs_option
-@force_option
-@rubric_option
-@lang_option
+@options.configured(lambda values: values["paths"][0])
+@options.stack(options.fmt, options.out_folder, options.jobs, options.force, options.rubric, options.lang,
+               options.report)
 def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: bool, rubric: str | None,
-          lang: str) -> None:
+          lang: str, selection: Selection, verbosity: int) -> None:
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     _check_rubric(rubric)
     try:
         code = commands.check(paths, out, sys.stdout, fmt, jobs, force, rubric, lang, progress=_progress,
-                              warn=lambda text: click.echo(text, err=True))
+                              warn=lambda text: click.echo(text, err=True), verbosity=verbosity,
+                              selection=selection)
     except commands.UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
     sys.exit(code)
@@ -83,40 +62,34 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
 
 @main.command()
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "outbox", required=True, type=click.Path(file_okay=False, path_type=Path),
+@options.configured(lambda values: values["inbox"])
+@click.option("--out", "outbox", cls=options.Needed, type=click.Path(file_okay=False, path_type=Path),
               help="写出复核文件、summary.xlsx 与 perfeval.db 的文件夹")
-@click.option("--once", is_flag=True, help="只处理当前已有的文件，然后退出（供计划任务使用）")
-@click.option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS",
-              help="每隔 SECONDS 秒轮询一次（网络共享文件夹用）")
-@click.option("--settle", type=click.FloatRange(min=0), default=2.0, show_default=True, metavar="SECONDS",
-              help="文件大小与修改时间保持不变多久才视为复制完成")
-@jobs_option
-@force_option
-@rubric_option
-@lang_option
+@options.stack(options.once, options.poll, options.settle, options.jobs, options.force, options.rubric,
+               options.lang, options.select, options.ignore, options.severity)
 def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: float, jobs: int, force: bool,
-          rubric: str | None, lang: str) -> None:
+          rubric: str | None, lang: str, selection: Selection) -> None:
     """监视 INBOX 文件夹：新放入或修改的评分表自动复核，结果写入 --out 文件夹。INBOX 不会被写入。"""
     _check_rubric(rubric)
     try:
-        commands.watch(inbox, outbox, click.echo, once, poll, settle, jobs, force, rubric, lang)
+        commands.watch(inbox, outbox, click.echo, once, poll, settle, jobs, force, rubric, lang, selection)
     except commands.UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
 
 
 @main.command("rollup")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
+@options.configured(lambda values: values["sources"][0])
+@click.option("--out", cls=options.Needed, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
 @click.option("--html", type=click.Path(dir_okay=False), help="同时写出的离线 HTML 报告")
 @click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
-@jobs_option
-@rubric_option
+@options.stack(options.jobs, options.rubric)
 def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: int | None, jobs: int,
                    rubric: str | None) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
     _check_rubric(rubric)
     from perfeval.rollup import tables, writers     # pandas: imported only by the command that needs it
-    result = tables.build(tables.collect(sources, year, rubric, jobs))
+    result = tables.build(tables.collect(sources, year, rubric, jobs, progress=_progress))
     writers.WRITERS["xlsx"](result, out)
     if html:
         writers.WRITERS["html"](result, html)
@@ -126,11 +99,41 @@ def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: i
 
 
 @main.command()
-@lang_option
+@options.lang
 def rules(lang: str) -> None:
     """列出所有核对代码、严重程度与说明。"""
     for code in catalogue.CATALOGUE.values():
         click.echo(f"{code.code:22} {code.severity.value:8} {code.title[lang]}")
+
+
+@main.command()
+@click.argument("code")
+@options.lang
+def explain(code: str, lang: str) -> None:
+    """说明核对代码 CODE：含义、示例与处理办法（perfeval rules 列出所有代码）。"""
+    if code not in catalogue.CATALOGUE:
+        close = difflib.get_close_matches(code, catalogue.CATALOGUE, n=3, cutoff=0.5)
+        hint = f"，是否是：{'、'.join(close)}" if close else ""
+        raise click.UsageError(f"没有核对代码 {code}{hint}（perfeval rules 列出所有代码）")
+    click.echo(catalogue.explain(code, lang))
+
+
+@main.command()
+@click.argument("rubric_choice", metavar="RUBRIC")
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的空白评分表（.xlsx）")
+def template(rubric_choice: str, target: Path) -> None:
+    """写出评分规则 RUBRIC（ID 如 egov-2019，或 .toml 文件）的空白评分表：评分单元格带数据验证，
+    小计与合计为公式，另有列出公式指标所需数据的“基础数据”工作表，表头与指标不可改动。"""
+    from perfeval.write import template as blank
+    try:
+        rubric = resolve(rubric_choice)
+    except RubricError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        click.echo(blank.write(rubric, target))
+    except OSError as exc:
+        raise click.UsageError(f"{target}: {exc}") from None
 
 
 @main.group("rubric")

@@ -1,6 +1,7 @@
 """Frozen records shared by every step: what was read, what was recomputed, what was found."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -75,8 +76,68 @@ class Subtotal:
 
 @dataclass(frozen=True)
 class Band:
+    """One grade band: its grade word, its lower bound (inclusive) and the words that mean it (优秀 for 优)."""
     grade: str
     min: Decimal
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Grade bands of any number, highest first; the rubric's or the sheet's own 等级标准."""
+    bands: tuple[Band, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "bands", tuple(sorted(self.bands, key=lambda b: b.min, reverse=True)))
+
+    def __bool__(self) -> bool:
+        return bool(self.bands)
+
+    def __iter__(self):
+        return iter(self.bands)
+
+    def __len__(self) -> int:
+        return len(self.bands)
+
+    @property
+    def grades(self) -> tuple[str, ...]:
+        """The grade words, highest band first (the roll-up's columns)."""
+        return tuple(b.grade for b in self.bands)
+
+    def grade(self, total: Decimal) -> str | None:
+        """The band of a total, lower bound inclusive: with 良 80 and 优 90, 89.5 is 良."""
+        for band in self.bands:
+            if total >= band.min:
+                return band.grade
+        return None
+
+    def lookup(self, word: str) -> str | None:
+        """The grade a word names exactly (良 or 良好 -> 良), None when no band's."""
+        return self._words.get(word)
+
+    def entered(self, text: str) -> str:
+        """An entered grade as its band names it: the word or a synonym, or text starting with one
+        (良（80-89）), the longest word first; any other text comes back as it is (NFKC, no spaces)."""
+        text = "".join(unicodedata.normalize("NFKC", text).split())
+        word = self.lookup(text)
+        if word is not None:
+            return word
+        for written, grade in self._words.items():
+            if text.startswith(written):
+                return grade
+        return text
+
+    @property
+    def _words(self) -> dict[str, str]:
+        """Every word of a band -> its grade, longest first."""
+        words = self.__dict__.get("_words_cache")
+        if words is None:
+            pairs = [(w, b.grade) for b in self.bands for w in (b.grade, *b.aliases)]
+            words = {}
+            for w, g in sorted(pairs, key=lambda p: -len(p[0])):
+                words.setdefault(w, g)
+            object.__setattr__(self, "_words_cache", words)
+        return words
 
 
 @dataclass(frozen=True)
@@ -92,7 +153,7 @@ class Sheet:
     total_weight: Score | None = None
     grade: Text | None = None
     grade_standard: Text | None = None
-    bands: tuple[Band, ...] = ()
+    bands: Bands = Bands()
     narrative: tuple[tuple[str, Text], ...] = ()    # (label, text): 总体评价, 存在问题, ...
     basic_data: tuple[tuple[str, object, str], ...] = ()   # 基础数据 rows: (name, raw value, cell)
 

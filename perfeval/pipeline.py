@@ -35,9 +35,8 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
         status="flagged" if any(f.severity != Severity.INFO for f in findings) else "ok",
         sheet=sheet.sheet, rubric=rubric.id if rubric else None, project=sheet.project,
         total_entered=total, total_recomputed=recomputed_total,
-        grade_entered=table_checks.entered_grade(sheet.grade.value, grade_bands) if sheet.grade and sheet.grade.value
-        else None,
-        grade_recomputed=table_checks.band_of(band_total, grade_bands) if grade_bands else None,
+        grade_entered=grade_bands.entered(sheet.grade.value) if sheet.grade and sheet.grade.value else None,
+        grade_recomputed=grade_bands.grade(band_total),
         findings=tuple(findings),
         indicators=tuple(IndicatorResult(
             p.level1, p.level2, p.name, p.weight, p.row.score.value,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from perfeval.model import Band
+from perfeval.model import Band, Bands
 from perfeval.numbers import normalize_text
 
 KINDS = {"levels", "discretionary", "rate", "tiers", "floor_rate", "deduct_per_step",
@@ -22,6 +22,8 @@ TEXT_UNITS = {"万元": "amount", "rate": "percent", "count": "count", "months":
 # indicator keys that name an input (a literal number is allowed where marked)
 _INPUT_KEYS = {"expected": False, "baseline": True, "limit": False,
                "zero_unless": False, "transfer_when_zero": False}
+# fields of the sheet's header block (model.Project) that hold a figure an input can take (header = "budget")
+HEADER_FIGURES = ("budget",)
 
 
 def templates_dir() -> Path:
@@ -70,6 +72,7 @@ class Input:
     exclude: tuple[str, ...] = ()        # a clause holding one of these never names it (计划 for 完成日期)
     check: object = field(default=None, compare=False, hash=False)   # a measure a stated value must agree with (a rate's formula)
     derive: tuple[str, str] | None = None   # months between two date inputs, when not stated
+    header: str | None = None               # the header block's figure that feeds it (budget)
 
     @property
     def kind(self) -> str | None:
@@ -84,7 +87,7 @@ class Rubric:
     path: str
     match_titles: tuple[str, ...]
     tolerance: Decimal
-    bands: tuple[Band, ...]
+    bands: Bands
     inputs: dict[str, Input] = field(hash=False)
     groups: tuple[Group, ...]
     indicators: tuple[Indicator, ...]
@@ -187,8 +190,7 @@ def load(path: str | Path) -> Rubric:
         target = ind.spec.get("transfer_to")
         if target and target not in names:
             raise RubricError(f"{where} [{ind.name}]: transfer_to “{target}” 不是本规则的指标 (unknown indicator)")
-    bands = tuple(sorted((Band(g["name"], _decimal(g["min"], f"{where} grade")) for g in data["grade"]),
-                         key=lambda b: b.min, reverse=True))
+    bands = _bands(data["grade"], where)
     return Rubric(
         id=data["id"], title=data.get("title", data["id"]), path=str(path),
         match_titles=tuple(data.get("match_titles", [])),
@@ -216,8 +218,30 @@ def _input(name: str, spec: dict, here: str) -> Input:
     check = spec.get("check")
     if check is not None:
         _measure_inputs(check, here)
+    header = spec.get("header")
+    if header is not None and header not in HEADER_FIGURES:
+        raise RubricError(f"{here}: header 须为表头中的数字字段 {list(HEADER_FIGURES)} (bad header “{header}”)")
     return Input(name, unit, tuple(spec.get("aliases", ())), spec.get("default"), keywords,
-                 _strings(spec.get("exclude", []), here, "exclude"), check, derive)
+                 _strings(spec.get("exclude", []), here, "exclude"), check, derive, header)
+
+
+def _bands(grades: object, where: str) -> Bands:
+    """[[grade]] name, min (lower bound, inclusive) and aliases: bands of any number, no word twice."""
+    if not isinstance(grades, list) or not grades:
+        raise RubricError(f"{where}: [[grade]] 须至少有一档 (no grade band)")
+    bands, seen = [], set()
+    for g in grades:
+        if not isinstance(g, dict) or not isinstance(g.get("name"), str) or not g["name"].strip() or "min" not in g:
+            raise RubricError(f"{where} [[grade]]: 每档须有 name 与 min (a band needs a name and a min)")
+        aliases = _strings(g.get("aliases", []), f"{where} [grade {g['name']}]", "aliases")
+        for word in (g["name"], *aliases):
+            if word in seen:
+                raise RubricError(f"{where} [grade {g['name']}]: “{word}” 已属于另一档 (word names two bands)")
+            seen.add(word)
+        bands.append(Band(g["name"], _decimal(g["min"], f"{where} grade"), aliases))
+    if len({b.min for b in bands}) != len(bands):
+        raise RubricError(f"{where} [[grade]]: 两档的 min 相同 (two bands with one lower bound)")
+    return Bands(tuple(bands))
 
 
 def _check_inputs(inputs: dict[str, Input], where: str) -> None:
@@ -233,6 +257,8 @@ def _check_inputs(inputs: dict[str, Input], where: str) -> None:
         for ref in inp.derive or ():
             if inputs[ref].unit != "date":
                 raise RubricError(f"{here}: derive 引用的 “{ref}” 须为 date 单位 (not a date input)")
+        if inp.header and owner.setdefault(("header", inp.header), inp.name) != inp.name:
+            raise RubricError(f"{here}: header “{inp.header}” 同时属于输入 {owner['header', inp.header]} (two inputs)")
         for word in inp.keywords:
             other = owner.setdefault((inp.kind, word), inp.name)
             if other != inp.name:

@@ -19,12 +19,12 @@ LAYERS = [
     {"write"},
     {"batch"},
     {"rollup"},
-    {"cli", "__main__"},
+    {"cli", "__main__", "config", "options"},
 ]
 MAX_MODULE_LINES = 360
 MAX_FUNCTION_LINES = 65
 # over the limit today, each being reworked on its own branch; this list may only shrink
-KNOWN_BIG = {"read.formulas.evaluate", "read.layout", "rollup.tables"}
+KNOWN_BIG = {"read.formulas.evaluate"}
 
 
 def modules() -> dict[str, Path]:

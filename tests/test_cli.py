@@ -78,7 +78,7 @@ def test_json_document_shape(make_sheet):
     result = run("check", str(path), "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.output)
-    assert set(doc) == {"version", "files"} and doc["version"] == 1
+    assert set(doc) == {"version", "files", "ignored"} and doc["version"] == 1 and doc["ignored"] == {}
     (f,) = doc["files"]
     assert set(f) == {"path", "status", "error", "sheet", "rubric", "project", "total", "grade", "output",
                       "findings"}
@@ -147,7 +147,7 @@ def test_skipped_files_alone_exit_0(tmp_path, make_sheet):
 def test_text_format(make_sheet):
     path = make_sheet(scores={"立项依据充分性": 4}, total="82", grade="优",
                       narrative={"总体评价": consistent_overall()})
-    result = run("check", str(path))
+    result = run("check", str(path), "-v")
     assert result.exit_code == 1
     *lines, summary = result.output.rstrip("\n").split("\n")
     assert lines

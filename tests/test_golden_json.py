@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from perfeval.cli import main
-from test_cases import CASES, tables, changes_of, layout_of
+from cases import tables, changes_of, layout_of
 from seedbook import build
 from workbooks import edit_workbook
 

@@ -11,6 +11,7 @@ from perfeval.files import expand
 from perfeval.model import FileResult, Severity
 from perfeval.write import formats, summary
 from perfeval.write.formats import Tally
+from perfeval.write.selection import EVERYTHING, Selection
 
 Progress = Callable[[Iterator[FileResult], int], Iterable[FileResult]]
 
@@ -29,13 +30,14 @@ def exit_code(tally: Tally) -> int:
 
 def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: str = "text", jobs: int = 1,
           force: bool = False, rubric: str | None = None, lang: str = "zh",
-          progress: Progress = lambda results, total: results, warn: Callable[[str], None] = print) -> int:
-    """Check every workbook under `paths`, report on `stdout`; with `out`, keep annotated copies,
-    summary.xlsx and the ledger there."""
+          progress: Progress = lambda results, total: results, warn: Callable[[str], None] = print,
+          verbosity: int = 0, selection: Selection = EVERYTHING) -> int:
+    """Check every workbook under `paths`, report on `stdout` (`verbosity` -1 quiet, 0, 1 verbose; the
+    findings `selection` shows); with `out`, keep annotated copies, summary.xlsx and the ledger there."""
     files = expand(paths, skip=out)
     if out is None:
         return exit_code(formats.write(fmt, progress(pool.run(files, rubric, jobs, lang=lang), len(files)),
-                                       stdout, lang))
+                                       stdout, lang, verbosity, selection))
     try:
         out.mkdir(parents=True, exist_ok=True)
         box = Outbox(out, rubric, lang, force)
@@ -47,7 +49,7 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
         except ValueError as exc:
             raise UsageProblem(str(exc)) from None
         results = (result for result, _ in box.process(files, jobs))
-        code = exit_code(formats.write(fmt, progress(results, len(files)), stdout, lang))
+        code = exit_code(formats.write(fmt, progress(results, len(files)), stdout, lang, verbosity, selection))
         if box.changed or not (out / summary.NAME).exists():
             try:
                 box.write_summary()
@@ -59,8 +61,9 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
 
 def watch(inbox: Path, outbox: Path, log: Callable[[str], None], once: bool = False, poll: float | None = None,
           settle: float = 2.0, jobs: int = 1, force: bool = False, rubric: str | None = None,
-          lang: str = "zh") -> None:
-    """Check every complete workbook dropped into `inbox`, copies and ledger in `outbox`, until stopped."""
+          lang: str = "zh", selection: Selection = EVERYTHING) -> None:
+    """Check every complete workbook dropped into `inbox`, copies and ledger in `outbox`, until stopped;
+    each file's log line counts the findings `selection` shows."""
     from perfeval.batch import watch as watching       # watchdog: imported only by the command that needs it
     inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
     if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
@@ -69,8 +72,8 @@ def watch(inbox: Path, outbox: Path, log: Callable[[str], None], once: bool = Fa
         def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
             for r, fresh in box.process(paths, jobs, stopped):
                 if fresh:
-                    log(formats.log_line(r, lang))
+                    log(formats.log_line(selection.apply(r)[0], lang))
             if box.changed:
                 box.write_summary()
 
-        watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=log)
+        watching.watch(inbox, process, once=once, poll=poll, settle=settle, log=log, lang=lang)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from perfeval.files import walk
 
+
 def zip_opens(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -21,6 +22,15 @@ def zip_opens(path: Path) -> bool:
         return True
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A file not taken yet: `young` (changed less than the settle interval ago, still being copied)
+    or `incomplete` (quiet, but not a whole workbook yet); `left` seconds until that changes."""
+    path: Path
+    reason: str
+    left: float
 
 
 @dataclass
@@ -32,13 +42,18 @@ class Inbox:
     _taken: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def ready(self, now: float | None = None) -> list[Path]:
-        """Files complete now that have not been taken in this state before.
+        """Files complete now that have not been taken in this state before."""
+        return self.scan(now)[0]
+
+    def scan(self, now: float | None = None) -> tuple[list[Path], list[Waiting]]:
+        """(files complete now and not taken in this state before, files still waited for and why).
 
         A file's quiet time runs from its mtime when first seen (never from the future), and from the
         moment a change was observed after that, so a share's skewed clock cannot cut a copy short.
         """
         now = time.time() if now is None else now
-        out = []
+        out: list[Path] = []
+        waiting: list[Waiting] = []
         present = set()
         for path in walk(self.root):
             try:
@@ -59,12 +74,14 @@ class Inbox:
                 continue
             quiet = now - changed_at
             if quiet < self.settle:
+                waiting.append(Waiting(path, "young", self.settle - quiet))
                 continue
             if (st.st_size == 0 or not zip_opens(path)) and quiet < self.give_up:
+                waiting.append(Waiting(path, "incomplete", self.give_up - quiet))
                 continue
             self._taken[path] = state
             out.append(path)
         for gone in set(self._changed) - present:
             self._changed.pop(gone, None)
             self._taken.pop(gone, None)
-        return out
+        return out, waiting

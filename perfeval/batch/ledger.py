@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import astuple
 import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from perfeval import __version__
-from perfeval.model import FileResult, Figure, Finding, IndicatorResult, Project, Severity, Working
+from perfeval.model import FileResult, Figure, Finding, GroupResult, IndicatorResult, Project, Severity, Working
 from perfeval.rubric import templates_dir
 
 MIGRATIONS: list[str] = [
@@ -55,6 +56,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE checks ADD COLUMN title TEXT;
     ALTER TABLE indicators ADD COLUMN reason TEXT;
+    """,
+    # 3: the rest of the result record: the rubric's title, the group rows and the indicator tree (JSON)
+    """
+    ALTER TABLE checks ADD COLUMN rubric_title TEXT;
+    ALTER TABLE checks ADD COLUMN groups TEXT;
+    ALTER TABLE checks ADD COLUMN tree TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -161,11 +168,14 @@ class Ledger:
             cur = self.db.execute(
                 "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
                 " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-                " grade_recomputed, output, output_error, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " grade_recomputed, output, output_error, title, rubric_title, groups, tree)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
                  result.status, result.error, result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
                  _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output, result.output_error, result.title))
+                 result.grade_recomputed, result.output, result.output_error, result.title, result.rubric_title,
+                 json.dumps(_pack([astuple(g) for g in result.groups]), ensure_ascii=False),
+                 json.dumps(result.tree, ensure_ascii=False)))
             check_id = cur.lastrowid
             self.db.executemany(
                 "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
@@ -195,7 +205,8 @@ class Ledger:
         self.db.execute("PRAGMA mmap_size = 268435456")
         self.db.execute("BEGIN")                  # one snapshot while a watcher writes
         try:
-            checks = self.db.execute(f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path").fetchall()
+            checks = [_check_row(r) for r in self.db.execute(
+                f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path")]
             plain = self.db.cursor()
             plain.row_factory = None                # tuples: a Row each costs more than the report
             counts = {check_id: tuple(n) for check_id, *n in plain.execute(
@@ -224,11 +235,36 @@ class Ledger:
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),
             grade_entered=row["grade_entered"], grade_recomputed=row["grade_recomputed"],
             findings=findings, indicators=indicators, output=row["output"], output_error=row["output_error"],
-            title=row["title"])
+            title=row["title"], sha256=row["sha256"], rubric_title=row["rubric_title"],
+            groups=tuple(GroupResult(*g) for g in json.loads(row["groups"] or "[]", object_hook=_unpack)),
+            tree=tuple(tuple(x) for x in json.loads(row["tree"] or "[]")))
+
+
+class CheckRow(NamedTuple):
+    """One recorded check, without its indicators and findings."""
+    id: int
+    path: str
+    status: str
+    error: str | None
+    title: str | None
+    checked_at: datetime
+    rubric: str | None
+    project: Project
+    total_entered: Decimal | None
+    total_recomputed: Decimal | None
+    grade_entered: str | None
+    grade_recomputed: str | None
+
+
+def _check_row(r: sqlite3.Row) -> CheckRow:
+    return CheckRow(r["id"], r["path"], r["status"], r["error"], r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
+                    Project(r["unit"], r["code"], r["name"], _undec(r["budget"]), r["budget_cell"]),
+                    _undec(r["total_entered"]), _undec(r["total_recomputed"]), r["grade_entered"],
+                    r["grade_recomputed"])
 
 
 class LatestRows(NamedTuple):
-    checks: list[sqlite3.Row]                   # rows of `checks`, in path order
+    checks: list[CheckRow]                      # in path order
     counts: dict[int, tuple[int, int, int]]     # check id -> numbers of errors, warnings, infos
     indicators: list[tuple]                     # (check id, level1, level2, name, weight, recomputed, reason)
     findings: list[tuple[int, Finding]]         # (check id, finding) of every error and warning

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +17,8 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from perfeval.batch.inbox import Inbox
+from perfeval import catalogue
+from perfeval.batch.inbox import Inbox, Waiting
 
 
 class _Wake(FileSystemEventHandler):
@@ -27,7 +29,8 @@ class _Wake(FileSystemEventHandler):
         self.event.set()
 
 
-def start_observer(root: Path, poll: float | None, wake: threading.Event, log: Callable[[str], None]):
+def start_observer(root: Path, poll: float | None, wake: threading.Event, log: Callable[[str], None],
+                   lang: str = "zh"):
     """A running watchdog observer: native events unless --poll, polling where native ones fail."""
     handler = _Wake(wake)
     if poll is None:
@@ -37,7 +40,7 @@ def start_observer(root: Path, poll: float | None, wake: threading.Event, log: C
             observer.start()
             return observer
         except OSError as exc:
-            log(f"无法使用系统文件事件（{exc}），改为每 2 秒轮询一次")
+            log(catalogue.label("watch.polling", lang, reason=exc))
             poll = 2.0
     observer = PollingObserver(timeout=poll)
     observer.schedule(handler, str(root), recursive=True)
@@ -72,19 +75,20 @@ class Stopper:
 
 
 def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None], *, once: bool = False,
-          poll: float | None = None, settle: float = 2.0, log: Callable[[str], None] = print) -> None:
+          poll: float | None = None, settle: float = 2.0, log: Callable[[str], None] = print,
+          lang: str = "zh") -> None:
     """Hand every complete new or changed file to `process(paths, stopped)` until stopped.
 
     `process` checks the files in order, records each, and returns early when `stopped()` is true.
     """
     box = Inbox(inbox, settle=settle)
     if once:
-        process(box.ready(), lambda: False)
+        run_once(box, process, log, lang)
         return
     wake = threading.Event()
     with Stopper(wake) as stopper:
-        observer = start_observer(inbox, poll, wake, log)
-        log(f"正在监视 {inbox}（按 Ctrl-C 停止）")
+        observer = start_observer(inbox, poll, wake, log, lang)
+        log(catalogue.label("watch.watching", lang, path=inbox))
         try:
             while not stopper.stopped:
                 ready = box.ready()
@@ -96,4 +100,30 @@ def watch(inbox: Path, process: Callable[[list[Path], Callable[[], bool]], None]
         finally:
             observer.stop()
             observer.join(timeout=5)
-        log("已停止监视")
+        log(catalogue.label("watch.stopped", lang))
+
+
+def run_once(box: Inbox, process: Callable[[list[Path], Callable[[], bool]], None],
+             log: Callable[[str], None] = print, lang: str = "zh", sleep: Callable[[float], None] = time.sleep,
+             patience: float | None = None) -> list[Waiting]:
+    """One pass for cron: check what is complete, wait out the settle interval of files still young
+    (a copy that keeps changing is waited for `patience` seconds at most: 3 x settle + 5 by default),
+    check those too, then name the files left for the next run and why. Returns those files."""
+    patience = 3 * box.settle + 5 if patience is None else patience
+    waited, told = 0.0, False
+    while True:
+        ready, waiting = box.scan()
+        if ready:
+            process(ready, lambda: False)
+        young = [w for w in waiting if w.reason == "young"]
+        if not young or waited >= patience:
+            break
+        pause = min(max(w.left for w in young) + 0.05, patience - waited)
+        if not told:
+            log(catalogue.label("watch.waiting", lang, n=len(young), seconds=f"{pause:.0f}"))
+            told = True
+        sleep(pause)
+        waited += pause
+    for w in waiting:
+        log(catalogue.label(f"watch.left_{w.reason}", lang, path=w.path))
+    return waiting

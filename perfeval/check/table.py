@@ -7,8 +7,8 @@ from typing import Callable, Iterator
 
 from perfeval.score import rules
 from perfeval.catalogue import severity_of
-from perfeval.model import Band, Finding, Score
-from perfeval.numbers import normalize_text, round_half_up
+from perfeval.model import Bands, Finding, Score
+from perfeval.numbers import round_half_up
 from perfeval.score.recompute import Placed, Recomputation
 
 DEFAULT_TOLERANCE = Decimal("0.005")
@@ -27,28 +27,9 @@ def tolerance(rc: Recomputation) -> Decimal:
     return rc.rubric.tolerance if rc.rubric else DEFAULT_TOLERANCE
 
 
-def bands(rc: Recomputation) -> tuple[Band, ...]:
+def bands(rc: Recomputation) -> Bands:
+    """The matched rubric's bands, else the sheet's own 等级标准."""
     return rc.rubric.bands if rc.rubric else rc.sheet.bands
-
-
-def band_of(total: Decimal, bands: tuple[Band, ...]) -> str | None:
-    """Lower bound inclusive: with 良 80 and 优 90, 89.5 is 良."""
-    for band in sorted(bands, key=lambda b: b.min, reverse=True):
-        if total >= band.min:
-            return band.grade
-    return None
-
-
-def entered_grade(text: str, bands: tuple[Band, ...]) -> str:
-    """优秀 -> 优, 良好 -> 良: a grade word as the band names it."""
-    t = normalize_text(text)
-    for band in bands:
-        if t == band.grade:
-            return t
-    for band in bands:
-        if t.startswith(band.grade):
-            return band.grade
-    return t
 
 
 def scored_sum(rc: Recomputation) -> Decimal:
@@ -219,12 +200,12 @@ def check_grade(rc: Recomputation) -> Iterator[Finding]:
     if not grade_bands or not rc.placed:
         return
     total = rc.sheet.total.value if rc.sheet.total and rc.sheet.total.value is not None else scored_sum(rc)
-    expected = band_of(total, grade_bands)
+    expected = grade_bands.grade(total)
     grade = rc.sheet.grade
     if grade is None or not grade.value.strip():
         yield _finding(rc, "grade-missing", grade.cell if grade else None, None, expected=expected, total=total)
         return
-    entered = entered_grade(grade.value, grade_bands)
+    entered = grade_bands.entered(grade.value)
     if expected is not None and entered != expected:
         yield _finding(rc, "grade-mismatch", grade.cell, None, entered=grade.value.strip(), expected=expected,
                        total=total)

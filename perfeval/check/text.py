@@ -185,10 +185,10 @@ def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
     if inp.unit == "grade":
         bands = table_checks.bands(rc)
         entered = sheet.grade.value.strip() if sheet.grade and sheet.grade.value.strip() else None
-        grade = table_checks.entered_grade(entered, bands) if entered else None
+        grade = bands.entered(entered) if entered else None
         if grade is None and sheet.total and sheet.total.value is not None:
-            grade = table_checks.band_of(sheet.total.value, bands)
-        if grade is None or grade[:1] == b.figure.value[:1]:      # 良 and 良好 are one grade
+            grade = bands.grade(sheet.total.value)
+        if grade is None or bands.entered(b.figure.value) == grade:     # 良 and 良好 are one grade
             return None
         return _mismatch(rc, b, "评价等级", grade, grade, sheet.grade.cell if entered else "合计所在档次")
     if inp.check is not None:

@@ -11,7 +11,6 @@ scores are numbers or text (`3分`, `３`). Nothing here opens a file: cells com
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -20,8 +19,9 @@ from typing import Protocol
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-from perfeval.model import Band, IndicatorRow, Project, Score, Sheet, Subtotal, Text
+from perfeval.model import Bands, IndicatorRow, Project, Score, Sheet, Subtotal, Text
 from perfeval.numbers import normalize_text, parse_number
+from perfeval.read.words import parse_bands, sheet_words
 
 
 class Grids(Protocol):
@@ -45,7 +45,6 @@ _SCORE_WORDS = re.compile(r"^(评分|得分|实际得分|评价得分|专家评�
 _OTHER_HEADER_WORDS = {"名称", "评价指标", "指标名称", "序号"}
 _LEVEL_LABEL = re.compile(r"^(.*?)\((\d+(?:\.\d+)?)(?:分|%)?\)$")
 FOOTER_LABELS = ("总体评价", "存在问题", "改进建议", "评审组", "机构名称", "日期")
-HEADER_LABELS = {"unit": "项目单位", "code": "项目代码", "name": "项目名称", "budget": "预算金额"}
 _TOTAL_WORDS = ("合计", "总分", "总计", "综合得分")
 
 
@@ -71,44 +70,6 @@ def split_level_label(text: str) -> tuple[str, Decimal | None]:
     if m and m[1]:
         return m[1], Decimal(m[2])
     return text, None
-
-
-_GRADE_WORD = re.compile(r"优秀|良好|中等|较差|优|良|中|低|差")
-_GRADE_OF = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
-_BELOW = re.compile(r"<|≤|以下|低于|不足|不到|未满|未达")
-
-
-def parse_bands(text: str) -> tuple[Band, ...]:
-    """`优(90-100)；良(80-89)；...`, `优≥90；80≤良<90；差<60`, `60分以下为差`, one band per line or
-    several on a line split only by spaces -> bands, highest first."""
-    bands = []
-    lines = re.split(r"[;；,，、\n]", unicodedata.normalize("NFKC", text or ""))
-    for part in (seg for line in lines for seg in _band_segments(normalize_text(line))):
-        m = _GRADE_WORD.search(part)
-        values = [Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", part)]
-        if not m or not values:
-            continue
-        low = min(values)
-        if len(set(values)) == 1 and _BELOW.search(part):
-            low = Decimal(0)                # `差<60`, `60分以下为差`, `差(≤59)`: an upper bound only
-        bands.append(Band(_GRADE_OF.get(m[0], m[0]), low))
-    bands.sort(key=lambda b: b.min, reverse=True)
-    return tuple(bands)
-
-
-def _band_segments(line: str) -> list[str]:
-    """One band per segment when a line holds several: cut before each grade word when the grade
-    comes first (`优90-100良80-89`), after each when the numbers come first (`90以上为优80-89为良`)."""
-    words = list(_GRADE_WORD.finditer(line))
-    if len(words) < 2:
-        return [line]
-    digit = re.search(r"\d", line)
-    if digit is None or words[0].start() < digit.start():
-        cuts = [w.start() for w in words[1:]]
-    else:
-        cuts = [w.end() for w in words[:-1]]
-    bounds = [0, *cuts, len(line)]
-    return [line[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def ref(row: int, col: int) -> str:
@@ -243,6 +204,11 @@ def _first_weights(items: list[tuple[int, str, Decimal, str]]) -> tuple[tuple[in
     return tuple(seen.values())
 
 
+def _header_labels() -> tuple[str, ...]:
+    """Every label of the header block (项目单位, ...), as templates/sheet.toml lists them."""
+    return tuple(label for words in sheet_words().header.values() for label in words)
+
+
 def _title(grid: list[tuple], header_row: int) -> str | None:
     fallback = None
     for r in range(1, header_row):
@@ -250,7 +216,7 @@ def _title(grid: list[tuple], header_row: int) -> str | None:
             if isinstance(v, str) and v.strip():
                 t = v.strip().strip("*").strip()
                 if any(w in t for w in ("评分", "评价", "绩效")) and not any(
-                        l in t for l in HEADER_LABELS.values()):
+                        l in t for l in _header_labels()):
                     return t
                 fallback = fallback or t
     return fallback
@@ -277,11 +243,11 @@ def _labelled_value(grids: Grids, title: str, r: int, c: int, label: str,
 def _project(grids: Grids, title: str, header_row: int) -> Project:
     grid = grids.grid(title)
     found: dict[str, Text] = {}
-    labels = tuple(HEADER_LABELS.values())
+    labels = _header_labels()
     for r in range(1, header_row):
         for c, v in enumerate(grid[r - 1], start=1):
             t = normalize_text(v) if isinstance(v, str) else ""
-            for key, label in HEADER_LABELS.items():
+            for key, label in ((k, label) for k, words in sheet_words().header.items() for label in words):
                 if t.startswith(label) and key not in found:
                     value = _labelled_value(grids, title, r, c, label, labels)
                     if value is not None:
@@ -324,7 +290,7 @@ def _with_footer(sheet: Sheet, grids: Grids, title: str, start: int, cols: dict[
                             narrative[label] = value
     return Sheet(**{**sheet.__dict__, "total": total, "total_weight": total_weight, "grade": grade,
                     "grade_standard": standard,
-                    "bands": parse_bands(standard.value) if standard else (),
+                    "bands": parse_bands(standard.value) if standard else Bands(),
                     "narrative": tuple(narrative.items())})
 
 

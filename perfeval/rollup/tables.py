@@ -15,30 +15,30 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
 from perfeval.files import expand
 from perfeval.batch import pool
 from perfeval import catalogue
+from perfeval import rubric as rubrics
 from perfeval.batch.ledger import Ledger
-from perfeval.model import FileResult, Severity
+from perfeval.model import Bands, FileResult, Severity
 from perfeval.numbers import from_float, normalize_text, round_half_up
+from perfeval.read.words import sheet_words
+from perfeval.rollup.reasons import group_reasons
 
-GRADES = ("优", "良", "中", "低", "差")
 NO_GRADE = "未评定"
 NO_UNIT = "（未填单位）"
 STATUS = {"ok": "无问题", "flagged": "有问题", "unreadable": "无法读取", "duplicate": "重复（未计入）"}
 LEVEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
-TOP_REASONS = 3
 
-FILES = ["key", "path", "status", "error", "year", "stamp", "unit", "code", "name", "budget", "total_entered",
-         "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes"]
+FILES = ["key", "path", "status", "error", "year", "stamp", "rubric", "unit", "code", "name", "budget",
+         "total_entered", "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes"]
 SCORES = ["key", "level1", "level2", "name", "weight", "score", "reason"]
 FINDINGS = ["key", "cell", "level", "code", "indicator", "message"]
 
@@ -49,6 +49,7 @@ class Frames:
     files: pd.DataFrame         # FILES; stamp = when the result was made (the latest of a project counts)
     scores: pd.DataFrame        # SCORES; score = the recomputed score, else the entered one
     findings: pd.DataFrame      # FINDINGS: errors and warnings, message in Chinese
+    bands: dict[str, Bands] = field(default_factory=dict)   # rubric id -> its bands, beyond the shipped ones
 
 
 @dataclass
@@ -80,9 +81,11 @@ def year_of(title: str | None) -> int | None:
 
 
 def collect(sources: Iterable[str | Path], default_year: int | None = None, rubric: str | None = None,
-            jobs: int = 1) -> Frames:
+            jobs: int = 1, progress: Callable[[Iterator[FileResult], int], Iterator[FileResult]] | None = None
+            ) -> Frames:
     """Every source as Frames: a ledger (`*.db`) as recorded; folders and files checked on the fast read
-    path. default_year stands for sheets whose title names no year."""
+    path. default_year stands for sheets whose title names no year; `progress(results, n)` wraps the
+    results of the files checked (the command's progress bar)."""
     parts, files = [], []
     for source in map(Path, sources):
         if source.is_file() and source.suffix.lower() == ".db":
@@ -90,12 +93,16 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
         else:
             files += expand([source])
     results = pool.run(files, rubric, jobs, fast=True)
+    if progress is not None:
+        results = progress(results, len(files))
     parts.append(from_results([(r, Path(r.path).stat().st_mtime) for r in results], default_year))
     offset, out = 0, []
     for part in parts:                                  # keys unique across the parts
         out.append([frame.assign(key=frame["key"] + offset) for frame in (part.files, part.scores, part.findings)])
         offset += len(part.files)
-    return Frames(*(pd.concat(frames, ignore_index=True) for frames in zip(*out)))
+    forced = rubrics.resolve(rubric) if rubric else None
+    return Frames(*(pd.concat(frames, ignore_index=True) for frames in zip(*out)),
+                  bands={forced.id: forced.bands} if forced else {})
 
 
 def from_results(results: list[tuple[FileResult, float]], default_year: int | None = None) -> Frames:
@@ -103,8 +110,8 @@ def from_results(results: list[tuple[FileResult, float]], default_year: int | No
     files, scores, findings = [], [], []
     for key, (r, stamp) in enumerate((r, s) for r, s in results if r.status != "skipped"):
         p = r.project
-        files.append((key, r.path, r.status, r.error, year_of(r.title) or default_year, stamp, p.unit, p.code,
-                      p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
+        files.append((key, r.path, r.status, r.error, year_of(r.title) or default_year, stamp, r.rubric, p.unit,
+                      p.code, p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
                       r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO)))
         scores += [(key, x.level1, x.level2, x.name, x.weight, x.recomputed, x.reason) for x in r.indicators]
         findings += [(key, f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
@@ -116,13 +123,12 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     """The latest result of every path in a ledger, read as rows (no FileResult per check)."""
     with Ledger(path) as db:
         rows = db.latest_rows()
-    checks = [c for c in rows.checks if c["status"] != "skipped"]
-    keys = {c["id"]: k for k, c in enumerate(checks)}
-    files = [(keys[c["id"]], c["path"], c["status"], c["error"], year_of(c["title"]) or default_year,
-              datetime.fromisoformat(c["checked_at"]).timestamp(), c["unit"], c["code"], c["name"],
-              *(_decimal(c[k]) for k in ("budget", "total_entered", "total_recomputed")),
-              c["grade_entered"], c["grade_recomputed"],
-              *rows.counts.get(c["id"], (0, 0, 0))) for c in checks]
+    checks = [c for c in rows.checks if c.status != "skipped"]
+    keys = {c.id: k for k, c in enumerate(checks)}
+    files = [(keys[c.id], c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
+              c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
+              c.total_recomputed, c.grade_entered, c.grade_recomputed,
+              *rows.counts.get(c.id, (0, 0, 0))) for c in checks]
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, catalogue.render(f, "zh"))
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
@@ -131,10 +137,6 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     scores = scores.dropna(subset=["key"]).reset_index(drop=True)
     frames.scores = scores.astype({"key": int, "weight": float, "score": float})
     return frames
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
 
 
 def _frames(files: list[tuple], scores: list[tuple], findings: list[tuple]) -> Frames:
@@ -187,15 +189,16 @@ def build(frames: Frames) -> Rollup:
     year = years[-1] if years else None
     this_year = _of_year(counted, year)
     scores = frames.scores.merge(counted[["key", "year"]].astype({"year": float}), on="key")
+    bands = _band_grades(counted["rubric"], {**{r.id: r.bands for r in rubrics.builtin()}, **frames.bands})
     rollup = Rollup(
-        year=year, years=years, projects=_projects(files, frames.scores), grades=_grades(this_year),
-        indicators=_indicators(scores[scores["key"].isin(this_year["key"])]), units=_units(this_year),
+        year=year, years=years, projects=_projects(files, frames.scores), grades=_grades(this_year, bands),
+        indicators=_indicators(scores[scores["key"].isin(this_year["key"])]), units=_units(this_year, bands),
         findings=_findings(counted, frames.findings),
         counts={"files": len(files), "projects": len(counted), "this_year": len(this_year),
                 "unreadable": int((files["status"] == "unreadable").sum()),
                 "duplicates": int(files["kept"].notna().sum()), "notes": int(counted["notes"].sum())})
     if len(years) > 1:
-        rollup.year_grades = _year_grades(counted, years)
+        rollup.year_grades = _year_grades(counted, years, bands)
         rollup.year_indicators = _year_indicators(scores, years)
     return rollup
 
@@ -244,15 +247,40 @@ def _projects(files: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return table.where(table.notna(), None).reset_index(drop=True)
 
 
-def _grade_order(present: Iterable[str]) -> list[str]:
-    return [*GRADES, *sorted(set(present) - set(GRADES) - {NO_GRADE}), NO_GRADE]
+def _band_grades(rubric_ids: Iterable[str | None], known: dict[str, Bands]) -> list[str]:
+    """The grades of the rubrics in the roll-up, highest band first. Several rubrics: their union, each
+    grade after the one above it in its own bands (优良中差 and 优良中低差 give 优良中低差); a rubric of
+    more bands first, then by id, so the order is stable."""
+    order: list[str] = []
+    for rid in sorted({r for r in rubric_ids if r in known}, key=lambda r: (-len(known[r]), r)):
+        _merge(order, known[rid].grades)
+    return order
 
 
-def _grades(files: pd.DataFrame) -> pd.DataFrame:
+def _merge(order: list[str], grades: Iterable[str]) -> None:
+    """Each grade new to `order` right after the grade above it, else right before the one below it, else
+    at the end."""
+    grades = list(grades)
+    for i, grade in enumerate(grades):
+        if grade not in order:
+            above = [order.index(g) for g in grades[:i] if g in order]
+            below = [order.index(g) for g in grades[i + 1:] if g in order]
+            order.insert(max(above) + 1 if above else min(below) if below else len(order), grade)
+
+
+def _grade_order(bands: list[str], present: Iterable[str]) -> list[str]:
+    """Band grades (always shown), then other grades present: those of templates/sheet.toml (sheets that
+    no rubric matched, graded by their own 等级标准) in its order, the rest sorted, 未评定 last."""
+    order, present = list(bands), set(present) - {NO_GRADE}
+    _merge(order, [g for g, _ in sheet_words().grades if g in present])
+    return [*order, *sorted(present - set(order)), NO_GRADE]
+
+
+def _grades(files: pd.DataFrame, bands: list[str]) -> pd.DataFrame:
     entered = Counter(files["grade_entered"].fillna(NO_GRADE))
     recomputed = Counter(files["grade_recomputed"].fillna(NO_GRADE))
-    rows = [(g, entered[g], recomputed[g]) for g in _grade_order([*entered, *recomputed])
-            if g in GRADES or entered[g] + recomputed[g]]
+    rows = [(g, entered[g], recomputed[g]) for g in _grade_order(bands, [*entered, *recomputed])
+            if g in bands or entered[g] + recomputed[g]]
     return _table(rows, ["等级", "填报", "重算"])
 
 
@@ -279,8 +307,9 @@ def _totals(files: pd.DataFrame) -> pd.Series:
     return files["total_recomputed"].map(lambda d: float("nan") if d is None else float(d)).astype(float)
 
 
-def _units(files: pd.DataFrame) -> pd.DataFrame:
+def _units(files: pd.DataFrame, bands: list[str]) -> pd.DataFrame:
     f = files.assign(unit=files["unit"].fillna(NO_UNIT), total=_totals(files))
+    columns = _grade_order(bands, f["grade_recomputed"].dropna())[:-1]
     grades = Counter(zip(f["unit"], f["grade_recomputed"]))
     g = f.groupby("unit", sort=False)
     table = pd.DataFrame({"n": g.size(), "total": g["total"].sum(), "totalled": g["total"].count(),
@@ -288,9 +317,9 @@ def _units(files: pd.DataFrame) -> pd.DataFrame:
     table["mean"] = [_mean(t, n) for t, n in zip(table["total"], table["totalled"])]
     table = table.assign(_m=table["mean"].map(lambda m: -1 if m is None else m)) \
         .sort_values(["_m"], ascending=False, kind="stable")
-    rows = [(unit, t.n, t.mean, *(grades[unit, grade] for grade in GRADES), t.errors, t.warnings)
+    rows = [(unit, t.n, t.mean, *(grades[unit, grade] for grade in columns), t.errors, t.warnings)
             for unit, t in zip(table.index, table.itertuples(index=False))]
-    return _table(rows, ["项目单位", "项目数", "平均得分", *GRADES, "错误", "警告"])
+    return _table(rows, ["项目单位", "项目数", "平均得分", *columns, "错误", "警告"])
 
 
 def _findings(counted: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
@@ -303,9 +332,9 @@ def _findings(counted: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
                   ["年度", "项目单位", "项目名称", "来源文件", "单元格", "级别", "代码", "指标", "说明"])
 
 
-def _year_grades(counted: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+def _year_grades(counted: pd.DataFrame, years: list[int], bands: list[str]) -> pd.DataFrame:
     grades = counted["grade_recomputed"].fillna(NO_GRADE)
-    order = [g for g in _grade_order(grades) if g in GRADES or (grades == g).any()]
+    order = [g for g in _grade_order(bands, grades) if g in bands or (grades == g).any()]
     columns: dict[str, list] = {"等级": [*order, "项目数", "平均得分"]}
     for year in years:
         group = _of_year(counted, year)
@@ -326,41 +355,3 @@ def _year_indicators(scores: pd.DataFrame, years: list[int]) -> pd.DataFrame:
         change = by_year[-1] - by_year[-2] if None not in by_year[-2:] else None
         rows.append((name, *by_year, change))
     return _table(rows, ["三级指标", *(f"{y}年平均得分" for y in years), "变化"])
-
-
-# ---- deduction reasons ---------------------------------------------------------------------------
-
-_NOISE = re.compile(r"[\s\W_]+")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-SIMILAR = 0.8           # Dice similarity of character bigrams at which two reasons are one
-_MAX_GROUPS = 300       # beyond this many groups per indicator, further reasons are grouped exactly
-
-
-@lru_cache(maxsize=1 << 14)
-def reason_key(text: str) -> str:
-    """What two reasons that say the same thing share: no spacing or punctuation, every number as #."""
-    text = unicodedata.normalize("NFKC", text)
-    return _NOISE.sub("", _DIGITS.sub("#", text)).lower()
-
-
-def _bigrams(key: str) -> frozenset[str]:
-    return frozenset(key[i:i + 2] for i in range(max(len(key) - 1, 1)))
-
-
-def group_reasons(reasons: list[str], top: int = TOP_REASONS) -> list[tuple[str, int]]:
-    """The `top` most frequent reasons as (wording most used, count), near-duplicates counted as one."""
-    texts: dict[str, Counter] = {}
-    for reason in reasons:
-        if reason and reason.strip():
-            texts.setdefault(reason_key(reason), Counter())[reason.strip()] += 1
-    groups: list[tuple[frozenset[str], Counter]] = []
-    for key, wordings in sorted(texts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-        grams = _bigrams(key)
-        for gram_set, counter in groups if len(groups) < _MAX_GROUPS else ():
-            if 2 * len(grams & gram_set) >= SIMILAR * (len(grams) + len(gram_set)):
-                counter.update(wordings)
-                break
-        else:                                           # no near group (or too many groups): a new one
-            groups.append((grams, Counter(wordings)))
-    ranked = sorted(groups, key=lambda g: -sum(g[1].values()))
-    return [(counter.most_common(1)[0][0], sum(counter.values())) for _, counter in ranked[:top]]

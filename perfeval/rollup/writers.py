@@ -145,7 +145,9 @@ CHARTS = {"grades": _grades_chart, "indicators": _indicators_chart}
 
 
 def _has_chart(t: Table) -> bool:
-    return t.chart is not None and not (t.chart == "indicators" and _charted(t.frame).empty)
+    """A chart when it has something to draw: no band (nothing graded) or no indicator that lost points,
+    no chart."""
+    return t.chart is not None and not t.frame.empty and not (t.chart == "indicators" and _charted(t.frame).empty)
 
 
 def _charted(frame: pd.DataFrame) -> pd.DataFrame:

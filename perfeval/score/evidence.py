@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from perfeval.text.binding import Bound, bind, first_conflict, months_between, most_precise
 from perfeval.model import Figure, IndicatorRow, Sheet
 from perfeval.numbers import fmt, parse_figure
+from perfeval.read.words import sheet_words
 from perfeval.rubric import Indicator, Rubric
 from perfeval.text.figures import TIME_KINDS, Passage, extract, package_label
 
@@ -24,12 +25,14 @@ TEXT_LABELS = ("扣分理由", "存在问题", NARRATIVE)
 
 
 def structured(sheet: Sheet, rubric: Rubric) -> dict[str, Figure]:
-    """Figures from the header (预算金额) and the 基础数据 sheet; 基础数据 wins over the header."""
+    """Figures from the header (an input with `header = "budget"` takes 预算金额) and the 基础数据 sheet;
+    基础数据 wins over the header."""
     figures: dict[str, Figure] = {}
-    budget = rubric.inputs.get("预算金额")
-    if budget is not None and sheet.project.budget is not None:
-        figures[budget.name] = Figure(budget.name, sheet.project.budget,
-                                      f"表头 预算金额 {sheet.project.budget_cell or ''}".strip())
+    for inp in rubric.inputs.values():
+        value = getattr(sheet.project, inp.header) if inp.header else None
+        if value is not None:
+            cell = getattr(sheet.project, f"{inp.header}_cell") or ""
+            figures[inp.name] = Figure(inp.name, value, f"表头 {sheet_words().label(inp.header)} {cell}".strip())
     for written, raw, cell in sheet.basic_data:
         inp = rubric.input_named(written)
         if inp is None:

@@ -16,6 +16,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+
+from perfeval.read.words import sheet_words
 
 TIME_KINDS = ("date", "duration")
 
@@ -36,9 +39,6 @@ _PERCENT = re.compile(r"(?<![\d.,])" + _NUM + r"\s*%")
 _COUNT = re.compile(r"(?<![\d.,第])(?P<num>\d+|" + _CN_NUM + r")\s*(?P<more>余|多)?"
                     r"(?P<u>个|套|台|次|项|家|人|名|件|条|户|部|批)(?!月|百分点|工作日|星期|小时|季度|性|半月)")
 _SCORE = re.compile(r"(?<![\d.,])" + _NUM + r"\s*分(?![之钟别析配包组期类布管散支值档数项摊享担辨歧工红流批解段局行公院队站成部])")
-_GRADE = re.compile(r"(?:等级|等次|评价结果|评为|评定为)\s*(?:为|是|:|：|评定为|评为)?\s*[“\"'‘「『]?"
-                    r"(?P<g>优秀|良好|中等|较差|优|良|中|低|差)[”\"'’」』]?(?=[^" + _CJK + r"]|$|等|级|档|次)")
-_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 
 PACKAGE = re.compile(r"(?<![\d.])第?(?P<n1>\d{1,2}|[一二三四五六七八九十]{1,3})号?(?:包组|标段|标包|子包|包)"
                       r"|(?:包组|标段|标包|包)\s*(?P<n2>\d{1,2}(?!\d)|[一二三四五六七八九十]{1,3})")
@@ -53,6 +53,14 @@ _VAGUE_AFTER = re.compile(r"^\s*(?:以上|以下|之上|之下|以内|之内|内
 _WITHIN = re.compile(r"^\s*(?:以内|之内|内)")
 _CONNECTOR = re.compile(r"^\s*[-~—–至到]\s*$")
 _BARE_RANGE = re.compile(r"\d\s*[-~—–至到]\s*$")          # 3-5个: the 3 has no unit of its own
+
+
+@lru_cache(maxsize=1)
+def _grade() -> re.Pattern:
+    """A grade word after 等级/评为 (评价等级为“良”, 评定为良好等级), in the words of templates/sheet.toml."""
+    words = "|".join(map(re.escape, sheet_words().grade_of))
+    return re.compile(r"(?:等级|等次|评价结果|评为|评定为)\s*(?:为|是|:|：|评定为|评为)?\s*[“\"'‘「『]?"
+                      r"(?P<g>" + words + r")[”\"'’」』]?(?=[^" + _CJK + r"]|$|等|级|档|次)")
 
 
 @dataclass(frozen=True)
@@ -204,8 +212,8 @@ def extract(text: str, sheet: str = "", cell: str = "", label: str = "") -> Pass
     for m in _SCORE.finditer(norm):
         value, ulp = _number(m["num"])
         add(m, "score", value, ulp)
-    for m in _GRADE.finditer(norm):
-        add(m, "grade", _GRADE_WORDS.get(m["g"], m["g"]), span=m.span("g"))
+    for m in _grade().finditer(norm):
+        add(m, "grade", sheet_words().grade_of[m["g"]], span=m.span("g"))
 
     found.sort(key=lambda f: f["start"])
     figures = [_qualify(norm, found, i) for i in range(len(found))]

@@ -11,6 +11,7 @@ from typing import Iterable, TextIO
 from perfeval import catalogue
 from perfeval.model import Figure, FileResult, Finding, Severity, Working
 from perfeval.numbers import fmt as fmt_number, round_half_up
+from perfeval.write.selection import EVERYTHING, Selection
 
 JSON_VERSION = 1
 
@@ -67,15 +68,32 @@ def text_line(r: FileResult, f: Finding, lang: str) -> str:
     return f"{where} [{f.severity.value}] {f.code}{indicator} {catalogue.render(f, lang)}"
 
 
-def text_lines(r: FileResult, lang: str) -> list[str]:
-    """The lines one file contributes to the text report."""
+def text_lines(r: FileResult, lang: str, verbose: bool = True) -> list[str]:
+    """The lines one file contributes to the text report: one per error and warning; info findings
+    one line each when `verbose`, else one line for the file (a single one is shown whole)."""
     if r.status in ("unreadable", "skipped"):
         label = {"unreadable": ("无法读取", "unreadable"), "skipped": ("已跳过", "skipped")}[r.status]
         return [f"{r.path}: [{r.status}] {label[0] if lang == 'zh' else label[1]}: {r.error}"]
-    lines = [text_line(r, f, lang) for f in r.findings]
+    infos = [f for f in r.findings if f.severity == Severity.INFO]
+    shown = r.findings if verbose or len(infos) < 2 else [f for f in r.findings if f.severity != Severity.INFO]
+    lines = [text_line(r, f, lang) for f in shown]
+    if len(shown) < len(r.findings):
+        lines.append(info_line(r.path, infos, lang))
     if r.output_error:
         lines.append(f"{r.path}: {r.output_error}")
     return lines
+
+
+def info_line(path: str, infos: list[Finding], lang: str) -> str:
+    """`a.xlsx: [info] inputs-missing: 13 处：缺少重算所需数据，未重算（加 -v 逐条列出）`, or for several
+    codes `a.xlsx: [info] 提示 15 处：inputs-missing 13、total-rounded 2（加 -v 逐条列出）`."""
+    codes = Counter(f.code for f in infos)
+    if len(codes) == 1:
+        code = next(iter(codes))
+        return f"{path}: [info] {code}: " + catalogue.label(
+            "report.infos_one", lang, n=len(infos), title=catalogue.CATALOGUE[code].title[lang])
+    listed = catalogue.label("report.list_sep", lang).join(f"{c} {n}" for c, n in codes.items())
+    return f"{path}: [info] " + catalogue.label("report.infos", lang, n=len(infos), codes=listed)
 
 
 class Tally:
@@ -86,14 +104,22 @@ class Tally:
         self.status = Counter()
         self.severity = Counter()
         self.output_errors = 0
+        self.ignored = Counter()            # findings the selection left out, per code
 
-    def add(self, r: FileResult) -> None:
+    def add(self, r: FileResult, ignored: Counter | None = None) -> None:
+        self.ignored.update(ignored or {})
         self.files += 1
         self.status[r.status] += 1
         self.severity.update(f.severity for f in r.findings)
         self.output_errors += bool(r.output_error)
 
     def line(self, lang: str) -> str:
+        ignored = sum(self.ignored.values())
+        tail = catalogue.label("report.ignored", lang, n=ignored, codes=catalogue.label("report.list_sep", lang).join(
+            sorted(self.ignored))) if ignored else ""
+        return self._counts(lang) + tail
+
+    def _counts(self, lang: str) -> str:
         n, sev = self.status, self.severity
         if lang == "en":
             return (f"{self.files} files: {n['ok']} ok, {n['flagged']} flagged, {n['unreadable']} unreadable, "
@@ -104,15 +130,29 @@ class Tally:
                 f"提示 {sev[Severity.INFO]} 处")
 
 
-class TextReport:
-    """One line per finding as each file finishes, then one summary line."""
+class Report:
+    """What every format shares: the selection applied to each result, the tally kept."""
 
-    def __init__(self, out: TextIO, lang: str):
-        self.out, self.lang, self.tally = out, lang, Tally()
+    def __init__(self, out: TextIO, lang: str, verbosity: int = 0, selection: Selection = EVERYTHING):
+        self.out, self.lang, self.verbosity, self.selection, self.tally = out, lang, verbosity, selection, Tally()
 
     def add(self, r: FileResult) -> None:
-        self.tally.add(r)
-        for line in text_lines(r, self.lang):
+        shown, ignored = self.selection.apply(r)
+        self.tally.add(shown, ignored)
+        self.emit(shown, ignored)
+
+    def emit(self, r: FileResult, ignored: Counter) -> None:
+        raise NotImplementedError
+
+
+class TextReport(Report):
+    """One line per error and warning as each file finishes, info findings summed up per file (all
+    of them with verbosity 1), then one summary line; verbosity -1 (quiet) prints the summary alone."""
+
+    def emit(self, r: FileResult, ignored: Counter) -> None:
+        if self.verbosity < 0:
+            return
+        for line in text_lines(r, self.lang, verbose=self.verbosity > 0):
             self.out.write(line + "\n")
         self.out.flush()
 
@@ -120,21 +160,21 @@ class TextReport:
         self.out.write(self.tally.line(self.lang) + "\n")
 
 
-class JsonReport:
-    """The version-1 document, written file by file."""
+class JsonReport(Report):
+    """The version-1 document, written file by file; every finding the selection shows, whatever the
+    verbosity. `ignored` counts, per code, the findings the selection left out."""
 
-    def __init__(self, out: TextIO, lang: str):
-        self.out, self.lang, self.tally = out, lang, Tally()
+    def __init__(self, out: TextIO, lang: str, verbosity: int = 0, selection: Selection = EVERYTHING):
+        super().__init__(out, lang, verbosity, selection)
         self.out.write(f'{{"version": {JSON_VERSION},\n "files": [')
 
-    def add(self, r: FileResult) -> None:
-        if self.tally.files:
+    def emit(self, r: FileResult, ignored: Counter) -> None:
+        if self.tally.files > 1:
             self.out.write(",")
-        self.tally.add(r)
         self.out.write("\n  " + json.dumps(file_dict(r, self.lang), ensure_ascii=False))
 
     def close(self) -> None:
-        self.out.write("\n ]}\n")
+        self.out.write("\n ],\n \"ignored\": " + json.dumps(dict(sorted(self.tally.ignored.items()))) + "}\n")
 
 
 WRITERS: dict[str, type] = {
@@ -143,8 +183,9 @@ WRITERS: dict[str, type] = {
 }
 
 
-def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh") -> Tally:
-    report = WRITERS[fmt](out, lang)
+def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh", verbosity: int = 0,
+          selection: Selection = EVERYTHING) -> Tally:
+    report = WRITERS[fmt](out, lang, verbosity, selection)
     for r in results:
         report.add(r)
     report.close()

@@ -12,13 +12,31 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import get_column_letter
+
+from perfeval.write.template import row_height
 
 SEED = json.loads((Path(__file__).parent / "seed_sheet.json").read_text(encoding="utf-8"))
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
+_HEAD = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+_FONT = Font(name="宋体", size=10)
+
+
+# The figures behind the seed's formula indicators, as an evaluator would list them.
+SEED_FIGURES = [
+    ("实际支出资金", 413.905), ("实际到位资金", 444.205), ("计划成本", 460), ("实际成本", 444.205),
+    ("计划硬件采购数量", 12), ("实际硬件采购数量", 12), ("计划软件采购数量", 5), ("实际软件采购数量", 5),
+    ("计划系统开发数量", 5), ("实际系统开发数量", 5), ("计划开发系统数量", 5), ("系统上线运行数量", 5),
+    ("系统功能实现率", "100%"), ("系统正常运行率", "99.5%"), ("预期正常运行率", "99%"),
+    ("等保测评备案证明", "是"), ("预期等保等级", 3), ("实际等保等级", 3),
+    ("计划工期", 1), ("实际工期", 31), ("超时响应次数", 0), ("预算调整幅度", "0%"),
+    ("满意度", "96%"), ("政策制度可持续", 1), ("人员机构可持续", 1), ("管理机制可持续", 1),
+    ("资金投入可持续", 1), ("项目寿命环境可持续", 0),
+]
 
 
 @dataclass(frozen=True)
@@ -160,12 +178,14 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
         cell = ws.cell(row=r, column=c, value=value)
         cell.alignment = _WRAP
         cell.border = _BOX
+        cell.font = _FONT
         if merge_to and merge_to != (r, c):
             ws.merge_cells(start_row=r, start_column=c, end_row=merge_to[0], end_column=merge_to[1])
         return cell
 
     r = r0
-    put(r, c0, changes.title or SEED["title"], (r, last_col)).font = Font(bold=True, size=14)
+    title = put(r, c0, changes.title or SEED["title"], (r, last_col))
+    title.font, title.alignment = Font(name="宋体", bold=True, size=14), _HEAD
     ws.row_dimensions[r].height = 30
     r += 1
     project = {**SEED["project"], **changes.project}
@@ -175,17 +195,22 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
         put(r, c0 + 2 * i + 1, project[key] or None)
     r += 1
 
+    def head(r: int, c: int, value, merge_to: tuple[int, int] | None = None):
+        cell = put(r, c, value, merge_to)
+        cell.font, cell.alignment, cell.fill = Font(name="宋体", size=10, bold=True), _HEAD, _HEAD_FILL
+        return cell
+
     def header_band(r: int) -> int:
-        put(r, c0, "评价指标", (r, c0 + 3))
+        head(r, c0, "评价指标", (r, c0 + 3))
         for key, text in [("description", "指标说明"), ("standard", "评分标准"), ("score", "评分"),
                           ("reason", "扣分理由")]:
-            put(r, col[key], text, (r + 2, col[key]))
-        put(r + 1, col["level1"], "一级指标")
-        put(r + 1, col["level2"], "二级指标")
-        put(r + 1, col["name"], "三级指标")
-        put(r + 1, col["weight"], "权重(%)", (r + 2, col["weight"]))
+            head(r, col[key], text, (r + 2, col[key]))
+        head(r + 1, col["level1"], "一级指标")
+        head(r + 1, col["level2"], "二级指标")
+        head(r + 1, col["name"], "三级指标")
+        head(r + 1, col["weight"], "权重(%)", (r + 2, col["weight"]))
         for key in ("level1", "level2", "name"):
-            put(r + 2, col[key], "名称")
+            head(r + 2, col[key], "名称")
         return r + 3
 
     r = header_band(r)
@@ -272,16 +297,13 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
         key = label.split("（")[0].rstrip("：")
         put(r, c0, label)
         put(r, c0 + 1, changes.narrative.get(key, text), (r, last_col))
-        ws.row_dimensions[r].height = 120 if len(text) > 200 else 30
         r += 1
 
     widths = {"level1": 10, "level2": 12, "name": 16, "weight": 8, "description": 40, "standard": 50,
               "score": 8, "reason": 36}
     for key, width in widths.items():
         ws.column_dimensions[get_column_letter(col[key])].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_options.horizontalCentered = True
+    _dress(ws, r0)
 
     if changes.basic_data:
         bd = wb.create_sheet("基础数据")
@@ -289,10 +311,38 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
         for name, value in changes.basic_data:
             bd.append([name, value])
         bd.column_dimensions["A"].width = 20
+        bd.column_dimensions["B"].width = 12
+        for row in bd.iter_rows():
+            for cell in row:
+                cell.border, cell.font = _BOX, _FONT
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _dress(ws, title_row: int) -> None:
+    """What makes the sheet look like the printed form: every row as tall as its wrapped text needs
+    (merged cells counted over their width), printed landscape on A4, one page wide, centred."""
+    spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+    width = {c: ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)}
+    for r in range(title_row + 1, ws.max_row + 1):
+        texts = []
+        for cell in ws[r]:
+            if not isinstance(cell.value, (str, int, float)) or (cell.row, cell.column) in spans and \
+                    spans[(cell.row, cell.column)].max_row > r:
+                continue
+            m = spans.get((cell.row, cell.column))
+            texts.append((str(cell.value), sum(width[c] for c in range(cell.column, (m.max_col if m else cell.column) + 1))))
+        if texts:
+            ws.row_dimensions[r].height = row_height(texts, line=13.5)
+    ws.row_dimensions[title_row].height = 30
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
 
 
 def variant(base: str = "seed", **kw) -> Layout:

@@ -5,9 +5,8 @@ import openpyxl
 import pytest
 
 from perfeval import pipeline
-from perfeval.check.table import band_of
-from perfeval.model import Band
-from perfeval.read.layout import parse_bands
+from perfeval.model import Band, Bands
+from perfeval.read.words import parse_bands
 from seedbook import Changes, build, variant
 
 from workbooks import edit_workbook
@@ -34,7 +33,7 @@ def test_parse_bands(text, expected):
 
 @pytest.mark.parametrize("text", ["", "见评价办法", "优良中差"])
 def test_parse_bands_without_numbers(text):
-    assert parse_bands(text) == ()
+    assert not parse_bands(text) and parse_bands(text).grades == ()
 
 
 @pytest.mark.parametrize("total, grade", [
@@ -42,8 +41,8 @@ def test_parse_bands_without_numbers(text):
     ("0", "差"), ("100", "优"),
 ])
 def test_band_of_lower_bound_inclusive(total, grade):
-    bands = tuple(Band(g, Decimal(m)) for g, m in SEED_BANDS)
-    assert band_of(Decimal(total), bands) == grade
+    bands = Bands(tuple(Band(g, Decimal(m)) for g, m in SEED_BANDS))
+    assert bands.grade(Decimal(total)) == grade
 
 
 RENAME = {"立项依据充分性": "政策依据", "立项程序规范性": "程序规范", "绩效目标合理性": "目标合理",

@@ -19,6 +19,7 @@ from perfeval.batch import ledger
 from perfeval.rollup import tables as rollup_tables
 from perfeval.cli import main
 from seedbook import Changes, build
+from sheets import tables
 
 SHEETS = ["项目总表", "等级分布", "指标失分", "单位汇总", "问题清单", "年度对比"]
 
@@ -27,24 +28,6 @@ def run_rollup(*args: str) -> None:
     result = CliRunner().invoke(main, ["rollup", *args])
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def tables(ws) -> list[list[dict]]:
-    """Each table of a sheet (caption row, header row, data rows; tables apart by a blank row) as dicts."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    out, i = [], 0
-    while i < len(rows):
-        if all(v is None for v in rows[i]):
-            i += 1
-            continue
-        header = [h for h in rows[i + 1] if h is not None]
-        i += 2
-        table = []
-        while i < len(rows) and any(v is not None for v in rows[i]):
-            table.append(dict(zip(header, rows[i])))
-            i += 1
-        out.append(table)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +199,7 @@ def test_old_ledger_migrates_and_rolls_up(make_sheet, tmp_path):
     con.commit()
     con.close()
     with ledger.Ledger(db_path) as db:
-        assert db.db.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION == 2
+        assert db.db.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION == 3
         (old,) = db.results()
         assert old.title is None and old.indicators[0].reason is None and old.indicators[0].recomputed == D(2)
         _record(db, path, datetime.now(timezone.utc))
@@ -271,6 +254,19 @@ def test_nothing_readable_still_gives_a_report(tmp_path):
     assert wb.sheetnames == SHEETS[:-1]
     ((row,),) = tables(wb["项目总表"])
     assert row["状态"] == "无法读取" and row["备注"] == "文件为空（0 字节）"
-    assert [(r["等级"], r["填报"], r["重算"]) for r in tables(wb["等级分布"])[0]] == [(g, 0, 0) for g in rollup_tables.GRADES]
+    assert tables(wb["等级分布"]) == [[]] and not wb["等级分布"]._charts      # no rubric in the roll-up: no band
     assert tables(wb["指标失分"]) == [[]] and not wb["指标失分"]._charts
     assert "无法读取 <b id=\"count-unreadable\">1</b>" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_the_files_checked_go_through_the_progress_bar(make_sheet):
+    """The roll-up hands its stream of results to the same progress bar as check."""
+    paths = [make_sheet("a.xlsx"), make_sheet("b.xlsx")]
+    seen = []
+
+    def progress(results, total):
+        for r in results:
+            seen.append((Path(r.path).name, total))
+            yield r
+    files = rollup_tables.collect(paths, progress=progress).files
+    assert seen == [("a.xlsx", 2), ("b.xlsx", 2)] and len(files) == 2

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-import test_cases
-from test_reader_layouts import VARIANTS
+import cases
+from layouts import VARIANTS
 from workbooks import cache_values
 
 from perfeval import pipeline
@@ -91,9 +91,9 @@ def test_fast_results_equal_full_results(make_sheet):
     assert pipeline.check_file(path, fast=True) == pipeline.check_file(path)
 
 
-@pytest.mark.parametrize("code, kind, case", [p for p in test_cases.params() if p.values[1] != "later"])
+@pytest.mark.parametrize("code, kind, case", [p for p in cases.params() if p.values[1] != "later"])
 def test_every_case_checks_the_same_on_the_fast_path(tmp_path, code, kind, case):
     """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
-    test_cases.check_case(tmp_path, case)
+    cases.check_case(tmp_path, case)
     path = tmp_path / "case.xlsx"
     assert pipeline.check_file(path, case.get("rubric"), fast=True) == pipeline.check_file(path, case.get("rubric"))

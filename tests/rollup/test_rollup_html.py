@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from rollup_projects import build_folder
-from test_rollup import tables
+from sheets import tables
 
 from perfeval.cli import main
 

@@ -31,6 +31,7 @@ from perfeval.batch.names import output_paths
 from perfeval.read import fidelity
 from perfeval.catalogue import label
 from perfeval.cli import main
+from paths import SAMPLES
 
 RED, AMBER = "00FFC7CE", "00FFEB9C"
 
@@ -130,7 +131,7 @@ def test_copy_equals_the_original_cell_for_cell(make_sheet, tmp_path):
 
 
 def test_marks_sit_exactly_at_the_flagged_cells(tmp_path):
-    src = Path(__file__).parent.parent / "sample_workbooks" / "02_评分错误示例.xlsx"
+    src = SAMPLES / "02_评分错误示例.xlsx"
     doc, _ = check(src, out=tmp_path)
     (f,) = doc["files"]
     ws = load(f["output"])["评分表"]
@@ -185,7 +186,7 @@ def test_an_existing_comment_on_a_flagged_cell_is_kept_below_ours(make_sheet, tm
 
 
 def test_findings_sheet_lists_every_finding_sorted_and_linked(tmp_path):
-    src = Path(__file__).parent.parent / "sample_workbooks" / "03_结构错误示例.xlsx"
+    src = SAMPLES / "03_结构错误示例.xlsx"
     doc, _ = check(src, out=tmp_path)
     (f,) = doc["files"]
     wb = load(f["output"])
@@ -215,7 +216,7 @@ def test_findings_sheet_lists_every_finding_sorted_and_linked(tmp_path):
 
 
 def test_summary_sheet_opens_first_and_states_the_project(tmp_path):
-    src = Path(__file__).parent.parent / "sample_workbooks" / "04_基础数据核算示例.xlsx"
+    src = SAMPLES / "04_基础数据核算示例.xlsx"
     doc, _ = check(src, out=tmp_path)
     wb = load(doc["files"][0]["output"])
     ws = wb.active

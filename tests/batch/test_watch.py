@@ -8,6 +8,8 @@ import time
 
 from click.testing import CliRunner
 
+from perfeval.batch.inbox import Inbox
+from perfeval.batch.watch import run_once
 from perfeval.cli import main
 
 
@@ -21,6 +23,8 @@ def _rows(db):
     con = sqlite3.connect(db)
     try:
         return con.execute("SELECT path, status FROM checks").fetchall()
+    except sqlite3.OperationalError:            # the ledger is there but its schema not yet written
+        return []
     finally:
         con.close()
 
@@ -84,16 +88,46 @@ def test_once_processes_what_is_there_and_a_rerun_writes_nothing(make_sheet, tmp
     assert {p: p.read_bytes() for p in (tmp_path / "inbox").iterdir()} == before_inbox
 
 
-def test_once_leaves_a_file_still_being_written_for_the_next_run(make_sheet, tmp_path):
+def test_once_waits_for_files_just_copied_in_and_checks_them(make_sheet, tmp_path):
     make_sheet("inbox/a.xlsx")                                       # just written: not yet settled
     outbox = tmp_path / "outbox"
     run = CliRunner().invoke(main, ["watch", str(tmp_path / "inbox"), "--out", str(outbox), "--once",
-                                    "--settle", "30"])
-    assert run.exit_code == 0 and "a.xlsx" not in run.output
-    _age(tmp_path / "inbox", 60)
+                                    "--settle", "1"])
+    assert run.exit_code == 0, run.output
+    waiting, checked = run.output.splitlines()
+    assert "1 个文件刚放入，等待其复制完成" in waiting
+    assert "a.xlsx" in checked and "有问题" in checked
+    assert (outbox / "a.checked.xlsx").exists()
+
+
+def test_once_says_which_files_it_leaves_for_the_next_run_and_why(make_sheet, tmp_path):
+    whole = make_sheet("inbox/whole.xlsx")
+    (tmp_path / "inbox" / "half.xlsx").write_bytes(whole.read_bytes()[:2000])      # a copy cut short
+    _age(tmp_path / "inbox", 5)
+    outbox = tmp_path / "outbox"
     run = CliRunner().invoke(main, ["watch", str(tmp_path / "inbox"), "--out", str(outbox), "--once",
-                                    "--settle", "30"])
-    assert "a.xlsx" in run.output
+                                    "--settle", "1", "--lang", "en"])
+    assert run.exit_code == 0, run.output
+    lines = run.output.splitlines()
+    assert len(lines) == 2 and "whole.xlsx" in lines[0]
+    assert lines[1].endswith("half.xlsx: not a complete workbook yet (perhaps still being copied); left for the next run")
+    assert not (outbox / "half.checked.xlsx").exists()
+
+
+def test_once_gives_up_on_a_file_that_keeps_changing(make_sheet, tmp_path):
+    """A copy still running when --once has waited long enough is named and left; the wait is bounded."""
+    path = make_sheet("inbox/a.xlsx")
+    box = Inbox(tmp_path / "inbox", settle=10)
+    slept, said, done = [], [], []
+
+    def sleep(seconds):                     # the file changes again while --once waits
+        slept.append(seconds)
+        os.utime(path, ns=(time.time_ns(), time.time_ns() + len(slept) * 1000))
+
+    left = run_once(box, lambda paths, stopped: done.extend(paths), said.append, "zh", sleep, patience=25)
+    assert done == [] and [w.path for w in left] == [path] and left[0].reason == "young"
+    assert sum(slept) <= 25
+    assert said[0].startswith("1 个文件刚放入") and said[-1] == f"{path}：仍在复制（大小或修改时间仍在变化），留待下次处理"
 
 
 def test_outbox_inside_inbox_is_a_usage_error(tmp_path):

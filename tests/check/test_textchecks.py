@@ -9,7 +9,6 @@ import json
 import tomllib
 from dataclasses import fields
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +20,7 @@ from perfeval.score import recompute
 from perfeval.cli import main
 from perfeval.read.workbook import read
 from seedbook import SEED, Changes
+from paths import CASES as CASES_DIR
 
 NARRATIVE = dict(SEED["narrative"])["总体评价"]
 H16 = "项目中标合同金额444.205万元, 实际已支付413.905万元, 资金执行率支付率93.18%。"
@@ -103,7 +103,7 @@ def test_narrative_81_over_79_names_total_and_grade(make_sheet):
 
 # ---- every text code: must fire, must not (tests/cases/<code>.toml) -----------------------------
 
-CASES = Path(__file__).parent / "cases"
+CASES = CASES_DIR
 OWN_CODES = ["stated-rate-mismatch", "narrative-mismatch", "figure-conflict", "input-substituted", "rate-basis"]
 
 

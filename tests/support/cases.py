@@ -1,0 +1,95 @@
+"""The case tables of tests/cases (see tests/check/test_cases.py): load them, build a case's workbook, check it."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from decimal import Decimal
+from pathlib import Path
+
+
+from perfeval import pipeline
+from seedbook import LAYOUTS, Changes, build, variant
+
+import pytest
+
+from workbooks import edit_workbook
+
+CASES = Path(__file__).resolve().parents[1] / "cases"
+
+# codes whose findings need figures read from free text: they come with a later issue
+LATER: dict[str, str] = {}
+CHANGE_FIELDS = {f.name for f in fields(Changes)}
+CASE_KEYS = CHANGE_FIELDS | {"name", "layout", "blank_scores", "blank_total", "blank_grade", "cells",
+                             "rename", "rubric", "expect", "count", "at", "also"}
+
+
+def tables() -> dict[str, dict]:
+    out = {}
+    for path in sorted(CASES.glob("*.toml")):
+        try:
+            out[path.stem] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path.name}: {exc}") from None
+    return out
+
+
+def params():
+    out = []
+    for stem, table in tables().items():
+        for kind in ("fire", "pass"):
+            for case in table.get(kind, []):
+                out.append(pytest.param(table["code"], kind, case, id=f"{stem}:{kind}:{case['name']}"))
+    for code, why in LATER.items():
+        out.append(pytest.param(code, "later", {}, id=f"{code}:later",
+                                marks=pytest.mark.skip(reason=why)))
+    return out
+
+
+def layout_of(case: dict):
+    layout = case.get("layout", "seed")
+    if isinstance(layout, dict):
+        layout = dict(layout)
+        return variant(layout.pop("base", "seed"), **layout)
+    return LAYOUTS[layout]
+
+
+def changes_of(case: dict) -> Changes:
+    kw = {k: case[k] for k in CHANGE_FIELDS if k in case}
+    scores = dict(kw.get("scores", {}))
+    for name in case.get("blank_scores", []):
+        scores[name] = None
+    kw["scores"] = scores
+    if case.get("blank_total"):
+        kw["total"] = None
+    if case.get("blank_grade"):
+        kw["grade"] = None
+    kw["basic_data"] = [tuple(item) for item in kw.get("basic_data", [])]
+    kw["drop"] = tuple(kw.get("drop", ()))
+    return Changes(**kw)
+
+
+def check_case(tmp_path: Path, case: dict):
+    unknown = set(case) - CASE_KEYS
+    assert not unknown, f"unknown keys in case: {unknown}"
+    path = build(tmp_path / "case.xlsx", changes_of(case), layout=layout_of(case))
+    if case.get("cells") or case.get("rename"):
+        edit_workbook(path, case.get("cells"), case.get("rename"))
+    result = pipeline.check_file(path, case.get("rubric"))
+    assert result.status in ("ok", "flagged"), result.error
+    return result
+
+
+def matches(finding, want: dict) -> bool:
+    for key, value in want.items():
+        got = getattr(finding, key)
+        if key in ("entered", "expected") and isinstance(value, (int, float)):
+            if not isinstance(got, Decimal) or abs(got - Decimal(str(value))) > Decimal("0.005"):
+                return False
+        elif got != value:
+            return False
+    return True
+
+
+def describe(findings) -> str:
+    return "\n".join(f"  {f.code} {f.cell} {f.indicator} entered={f.entered} expected={f.expected}"
+                     for f in findings)
