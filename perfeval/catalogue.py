@@ -139,6 +139,10 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
          {"zh": "未达指标值或有扣分但未写偏差原因", "en": "target missed or points lost, and no reason for the deviation"},
          {"zh": "指标值“{target}”、完成值“{actual}”、得分 {entered}/{weight} 分，但未写偏差原因分析及改进措施",
           "en": "target “{target}”, achieved “{actual}”, score {entered} of {weight}, but no reason for the deviation"}),
+    Code("rule-unparsed", I,
+         {"zh": "评分标准未能整句读成规则，未按其公式核对", "en": "a 评分标准 could not be read whole into a rule; its formula was not rechecked"},
+         {"zh": "评分标准（{where}）中“{quote}”未能读懂，未按该标准重算",
+          "en": "“{quote}” in the 评分标准 ({where}) was not understood; the score was not recomputed from it"}),
 ]}
 
 LANGS = ("zh", "en")

@@ -144,3 +144,35 @@ def template(rubric_choice: str, target: Path) -> None:
         click.echo(blank.write(rubric, target))
     except OSError as exc:
         raise click.UsageError(f"{target}: {exc}") from None
+
+
+@main.group("rubric")
+def rubric_group() -> None:
+    """评分规则文件：从评分表起草（draft），或校验（check）。"""
+
+
+@rubric_group.command("draft")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", metavar="NAME", help="工作簿中的评分表名称（默认第一个评分表）")
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的评分规则 .toml")
+def rubric_draft(workbook: Path, sheet: str | None, out: Path) -> None:
+    """从 WORKBOOK 的指标表与评分标准起草评分规则（TOML），读不懂的评分标准留作 TODO 注释。"""
+    from perfeval.score import draft
+    try:
+        click.echo(draft.write(workbook, sheet, out))
+    except draft.DraftProblem as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@rubric_group.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def rubric_check(file: Path) -> None:
+    """校验评分规则文件 FILE：每个问题给出文件、行号与指标。退出码 0 无问题，1 有问题。"""
+    from perfeval.score import draft
+    problems = draft.check(file)
+    for line in problems:
+        click.echo(line)
+    if not problems:
+        click.echo(f"{file}: OK")
+    sys.exit(1 if problems else 0)

@@ -109,6 +109,8 @@ class IndicatorRow:
     actual: Text | None = None      # 自评表: 实际完成值 / 完成值 as written
     unit: str = ""                  # 自评表: 度量单位 column, when the form has one
     direction: str = ""             # 自评表: 指标性质 column (≥ ≤ =), when the form has one
+    standard_cell: str = ""     # where the 评分标准 stands (rules read from it say so)
+    description: str = ""       # 指标说明 (formulas are often defined there)
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
 LABELS.update({
     # steps of a working; arithmetic comes in neutral symbols as params
     "step.expr": ("{text}", "{text}"),
+    "step.read_from": ("（规则读自 {cell} 评分标准）", " (rule read from the scoring criterion at {cell})"),
     "source.sources_sum": ("{cells} 各来源之和", "the sum of the sources {cells}"),
     "step.se_rate": ("全年执行数 {spent} / 全年预算数 {budget}", "spent {spent} / budget {budget}"),
     "step.se_band": (" = {rate}，所在档次得分比例 {share} × {weight}", " = {rate}; the band's share {share} × {weight}"),

@@ -12,8 +12,9 @@ from perfeval.model import Band, Bands
 from perfeval.numbers import normalize_text
 
 KINDS = {"levels", "discretionary", "rate", "tiers", "floor_rate", "deduct_per_step",
-         "not_exceed", "satisfaction", "items"}
-FORMULA_KINDS = KINDS - {"levels", "discretionary"}
+         "not_exceed", "satisfaction", "items", "from_text"}
+# from_text: the rule is read from the row's own 评分标准 (score/criteria.py) when the sheet is checked
+FORMULA_KINDS = KINDS - {"levels", "discretionary", "from_text"}
 MEASURES = ("input", "ratio", "saving", "difference")
 # units a figure read from text can carry, and the kind of text figure each one takes
 TEXT_UNITS = {"万元": "amount", "rate": "percent", "count": "count", "months": "duration", "date": "date",

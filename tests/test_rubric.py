@@ -98,7 +98,7 @@ RENAME = {"立项依据充分性": "政策依据", "立项程序规范性": "程
 
 def test_unmatched_sheet_gets_structural_checks(tmp_path):
     """Another template: no rubric matches, yet ranges, weight sums, subtotals, total, the sheet's own
-    grade bands and reasons are all checked; levels and formulas are not."""
+    grade bands and reasons are all checked; levels and formulas only as its own 评分标准 state them."""
     path = build(tmp_path / "other.xlsx", Changes(
         title="某区2021年度部门项目支出绩效评价评分表",
         scores={"绩效目标合理性": 2.5, "资金使 用合规性": 7, "制度执 行有效 性": 2},
@@ -121,5 +121,9 @@ def test_unmatched_sheet_gets_structural_checks(tmp_path):
     assert ("total-mismatch", None, "G40") in found
     assert ("grade-mismatch", None, "G41") in found                   # 84 is 良 by the sheet's own bands
     codes = {x["code"] for x in f["findings"]}
-    assert not codes & {"score-not-allowed", "formula-mismatch", "inputs-missing", "unknown-indicator",
-                        "indicator-absent", "weight-mismatch"}
+    assert not codes & {"unknown-indicator", "indicator-absent", "weight-mismatch"}
+    # the sheet's own criteria: 目标合理 allows 4/3/1–2/0, 执行进度 is 执行率 × 2 (issue 13)
+    assert ("score-not-allowed", "目标合理", "G8") in found
+    mismatch = next(x for x in f["findings"] if x["code"] == "formula-mismatch")
+    assert mismatch["indicator"] == "执行进度" and mismatch["expected"] == 1
+    assert "评分标准" in mismatch["working"]["formula"]

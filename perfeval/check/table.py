@@ -211,8 +211,16 @@ def check_grade(rc: Recomputation) -> Iterator[Finding]:
                        total=total)
 
 
+def check_criteria(rc: Recomputation) -> Iterator[Finding]:
+    """A 评分标准 read for a rule (no rubric, or `from_text`) that was not understood whole."""
+    for row, quote in rc.unparsed:
+        yield _finding(rc, "rule-unparsed", row.standard_cell or row.score.cell, row.name, quote=quote,
+                       where=row.standard_cell)
+
+
 CHECKS: list[Callable[[Recomputation], Iterator[Finding]]] = [
     check_coverage, check_scores, check_formulas, check_weights, check_subtotals, check_total, check_grade,
+    check_criteria,
 ]
 
 

@@ -137,7 +137,7 @@ def check_stated(rc: Recomputation) -> Iterator[Finding]:
         return
     at = _indicator_at(rc)
     for b in rc.evidence.table():
-        inp = rc.rubric.inputs[b.input]
+        inp = rc.evidence.rubric.inputs[b.input]
         if inp.check is None:
             continue
         cell, indicator = b.passage.cell, at.get(b.passage.cell)
@@ -159,7 +159,7 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
     seen = set()
     for b in ev.narrative():       # the first mention of a figure speaks for the others
         key = (b.input, b.figure.package)
-        if key in seen or b.figure.partial and rc.rubric.inputs[b.input].check is None:
+        if key in seen or b.figure.partial and rc.evidence.rubric.inputs[b.input].check is None:
             continue
         seen.add(key)
         finding = _against_table(rc, ev, b)
@@ -169,14 +169,14 @@ def check_narrative(rc: Recomputation) -> Iterator[Finding]:
 
 def _mismatch(rc: Recomputation, b: Bound, what: object, expected: object, should: str, where: object,
               working=None) -> Finding:
-    inp = rc.rubric.inputs[b.input]
+    inp = rc.evidence.rubric.inputs[b.input]
     return table_checks.finding(rc, "narrative-mismatch", b.passage.cell, None, entered=_plain(_stated(b), inp),
                           expected=_plain(expected, inp), working=working, quote=_quote(b), what=what,
                           should=should, where=where)
 
 
 def _against_table(rc: Recomputation, ev: Evidence, b: Bound) -> Finding | None:
-    inp = rc.rubric.inputs[b.input]
+    inp = rc.evidence.rubric.inputs[b.input]
     low, high = (None, None) if inp.unit in ("date", "grade") else b.figure.interval()
     sheet = rc.sheet
     if inp.unit == "score":
@@ -233,7 +233,7 @@ def check_conflicts(rc: Recomputation) -> Iterator[Finding]:
         if isinstance(first, Bound):
             shown, where = first.figure.text, f"{first.passage.where}“{first.clause}”"
         else:
-            shown, where = _show(first.value, rc.rubric.inputs[c.input]), first.source
+            shown, where = _show(first.value, rc.evidence.rubric.inputs[c.input]), first.source
         yield table_checks.finding(rc, "figure-conflict", c.second.passage.cell, at.get(c.second.passage.cell),
                               input=c.input, first=shown, first_where=where, second=c.second.figure.text,
                               second_where=f"{c.second.passage.where}“{c.second.clause}”")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from perfeval.model import Bands, IndicatorRow, Project, Score, Sheet, Subtotal, Text
 from perfeval.numbers import normalize_text, parse_number
@@ -173,7 +173,9 @@ def read_table(path: Path, title: str, grids: Grids, header: _Header) -> Sheet:
         rows.append(IndicatorRow(
             row=r, level1=current[1], level2=current[2], name=name, weight=weight, score=score,
             reason=Text(reason_text, ref(r, reason_col)) if reason_col else None,
-            standard=cell_text(r, "standard")))
+            standard=cell_text(r, "standard"),
+            standard_cell=ref(r, cols["standard"]) if "standard" in cols else "",
+            description=cell_text(r, "description")))
 
     sheet = Sheet(path=str(path), sheet=title, title=_title(grid, header.first_row),
                   project=_project(grids, title, header.first_row), rows=tuple(rows),
@@ -275,6 +277,9 @@ def _with_footer(sheet: Sheet, grids: Grids, title: str, start: int, cols: dict[
                 standard = _labelled_value(grids, title, r, c, "等级标准", stops)
             elif t.startswith("评价等级") and grade is None:
                 grade = _labelled_value(grids, title, r, c, "评价等级", stops)
+                if grade is not None and len(parse_bands(grade.value)) >= 2:    # the bands, not the grade
+                    standard = standard or grade
+                    grade = _right_of(grids, title, r, grade.cell)
                 if grade is None:       # left blank: the cell it belongs in, for the finding
                     grade = Text("", ref(r, cols["score"] if cols["score"] > c else c + 1))
             else:
@@ -287,6 +292,15 @@ def _with_footer(sheet: Sheet, grids: Grids, title: str, start: int, cols: dict[
                     "grade_standard": standard,
                     "bands": parse_bands(standard.value) if standard else Bands(),
                     "narrative": tuple(narrative.items())})
+
+
+def _right_of(grids: Grids, title: str, r: int, cell: str) -> Text | None:
+    """The first filled cell right of `cell` on row r (the grade entered beside a band text)."""
+    width = len(grids.grid(title)[r - 1])
+    for cc in range(column_index_from_string(coordinate_from_string(cell)[0]) + 1, width + 1):
+        if grids.text(title, r, cc):
+            return Text(grids.text(title, r, cc), ref(r, cc))
+    return None
 
 
 def _total_row(grids: Grids, title: str, r: int, c: int, cols: dict[str, int]) -> tuple[Score, Score | None]:

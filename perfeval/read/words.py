@@ -20,6 +20,7 @@ class SheetWords:
     """templates/sheet.toml: the words of the sheet form itself, used before (or without) a rubric."""
     grades: tuple[tuple[str, tuple[str, ...]], ...]     # (grade, its aliases), highest first
     header: dict[str, tuple[str, ...]] = field(hash=False)   # project field -> its labels in the header block
+    draft_bands: str = ""           # band text `rubric draft` proposes when a sheet states none
 
     @functools.cached_property
     def grade_of(self) -> dict[str, str]:
@@ -46,7 +47,7 @@ def sheet_words() -> SheetWords:
         raise RubricError(f"{path}: {exc}") from None
     grades = tuple((g["name"], _strings(g.get("aliases", []), f"{path} [grade]", "aliases")) for g in data["grade"])
     header = {key: _strings(labels, f"{path} [header]", key) for key, labels in data["header"].items()}
-    return SheetWords(grades, header)
+    return SheetWords(grades, header, data.get("draft_bands", ""))
 
 
 # ---- a sheet's own 等级标准 ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from perfeval.score import evidence
 from perfeval.score import rules
+from perfeval.score import textrules
 from perfeval.numbers import fmt
 from perfeval.model import Figure, IndicatorRow, Phrase, Recomputed, Sheet, Working
 from perfeval.catalogue import place
@@ -38,6 +39,7 @@ class Recomputation:
     figures: dict[str, Figure] = field(default_factory=dict)
     transfers: dict[str, str] = field(default_factory=dict)     # source -> target when applied
     evidence: evidence.Evidence | None = None
+    unparsed: list[tuple[IndicatorRow, str]] = field(default_factory=list)   # criteria not read into a rule
 
     def total(self) -> Decimal:
         """Sum of the scores with every recomputed one in place of an entered one it does not accept."""
@@ -53,20 +55,24 @@ class Recomputation:
 
 
 def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
-    if rubric is None:
+    """Place every row, read the rules the sheet's 评分标准 states where no rubric gives one, recompute."""
+    text = textrules.read(sheet, rubric)
+    if text.rubric is None:
         placed = [Placed(r, None, r.level1, r.level2, r.weight.value) for r in sheet.rows]
-        return Recomputation(sheet, None, placed)
-    found = evidence.Evidence(sheet, rubric)
+        return Recomputation(sheet, None, placed, unparsed=text.unparsed)
+    found = evidence.Evidence(sheet, text.rubric)
     figures = found.figure_set([found.table(), found.narrative()]).figures
     placed = []
     for r in sheet.rows:
-        ind = rubric.find(r.name)
+        ind = text.by_row.get(r.row) or (rubric.find(r.name) if rubric else None)
         if ind is None:
             placed.append(Placed(r, None, r.level1, r.level2, r.weight.value))
+        elif rubric is None:
+            placed.append(Placed(r, ind, r.level1, r.level2, r.weight.value))
         else:
             placed.append(Placed(r, ind, ind.level1, ind.level2, ind.weight))
     by_name = {p.indicator.name: p for p in placed if p.indicator}
-    transfers = _transfers(rubric, by_name, figures)
+    transfers = _transfers(rubric, by_name, figures) if rubric else {}
     for source, target in transfers.items():
         by_name[target].weight += by_name[source].weight
         by_name[source].weight = Decimal(0)
@@ -83,7 +89,7 @@ def run(sheet: Sheet, rubric: Rubric | None) -> Recomputation:
             p.recomputed = _recompute(p, sets)
             if p.recomputed.expected is not None:
                 break
-    return Recomputation(sheet, rubric, placed, figures, transfers, found)
+    return Recomputation(sheet, rubric, placed, figures, transfers, found, text.unparsed)
 
 
 def _recompute(p: Placed, sets: list[evidence.FigureSet]) -> Recomputed:
@@ -109,7 +115,9 @@ def _recompute(p: Placed, sets: list[evidence.FigureSet]) -> Recomputed:
             substituted=tuple(sub for x in results for sub in x.substituted))
     if r.low == r.high == r.expected:
         r = replace(r, low=None, high=None)
-    return replace(r, working=r.working.then(*cited(r.working.figures)))
+    read_from = p.indicator.spec.get("from_text")
+    note = (Phrase("step.read_from", {"cell": read_from}),) if read_from else ()
+    return replace(r, working=r.working.then(*cited(r.working.figures), *note))
 
 
 def _one(ind: Indicator, weight: Decimal, found: evidence.FigureSet) -> Recomputed:

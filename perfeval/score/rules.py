@@ -138,21 +138,33 @@ def _chosen(spec: object, m: Measured) -> dict:
     return {}
 
 
+_BOUNDS = {"at_least": ("≥", lambda v, b: v >= b), "above": (">", lambda v, b: v > b),
+           "at_most": ("≤", lambda v, b: v <= b), "below": ("<", lambda v, b: v < b)}
+
+
 def tiers(ind: Indicator, weight: Decimal, figures: dict[str, Figure]) -> Outcome:
-    """The first tier whose bound the value meets: {at_least = x} or {at_most = x}; a bare tier is the rest."""
+    """The first tier whose bound the value meets: {at_least = x}, {above = x} (exclusive), {at_most = x}
+    or {below = x} (exclusive); a bare tier is the rest."""
     m = measure(ind.spec["value"], figures)
     for tier in ind.spec["tiers"]:
         score = Decimal(str(tier["score"]))
+        key = next((k for k in ("above", "below") if k in tier), None)
+        if key:
+            sign, holds = _BOUNDS[key]
+            if holds(m.value, Decimal(str(tier[key]))):
+                return Outcome(score, working(score, m.figures,
+                                              f"{m.text} {sign} {fmt_rate(Decimal(str(tier[key])))} → {fmt(score)}"))
+            continue
         if "at_least" in tier and m.value >= Decimal(str(tier["at_least"])):
             return Outcome(score, working(score, m.figures,
                                           f"{m.text} ≥ {fmt_rate(Decimal(str(tier['at_least'])))} → {fmt(score)}"))
         if "at_most" in tier and m.value <= Decimal(str(tier["at_most"])):
             return Outcome(score, working(score, m.figures,
                                           f"{m.text} ≤ {fmt_rate(Decimal(str(tier['at_most'])))} → {fmt(score)}"))
-        if "at_least" not in tier and "at_most" not in tier:
-            bounds = [Decimal(str(t.get("at_least", t.get("at_most")))) for t in ind.spec["tiers"]
-                      if "at_least" in t or "at_most" in t]
-            sign = "<" if any("at_least" in t for t in ind.spec["tiers"]) else ">"
+        if not tier.keys() & _BOUNDS.keys():
+            bounds = [Decimal(str(next(t[k] for k in _BOUNDS if k in t))) for t in ind.spec["tiers"]
+                      if t.keys() & _BOUNDS.keys()]
+            sign = "<" if any(t.keys() & {"at_least", "above"} for t in ind.spec["tiers"]) else ">"
             edge = min(bounds) if sign == "<" else max(bounds)
             return Outcome(score, working(score, m.figures, f"{m.text} {sign} {fmt_rate(edge)} → {fmt(score)}"))
     return Outcome(None)
