@@ -80,31 +80,41 @@ def _cells_of_range(cells: str) -> list[str]:
 
 def evaluate(formula: str, resolve: Resolver) -> Decimal:
     """Value of `=...`; blank cells count as 0, text inside SUM is skipped as Excel does."""
-    tokens = _tokens(formula.lstrip("="))
-    pos = 0
-    depth = 0
+    parser = _Parser(formula, resolve)
+    result = parser.expr()
+    if parser.pos != len(parser.tokens):
+        raise Unsupported(formula)
+    return result
 
-    def nested(parse: Callable[[], object]) -> object:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_NESTING:
+
+class _Parser:
+    """A recursive-descent reader of one formula: + - * /, brackets, signs, cell references and calls."""
+
+    def __init__(self, formula: str, resolve: Resolver):
+        self.formula, self.resolve = formula, resolve
+        self.tokens = _tokens(formula.lstrip("="))
+        self.pos = 0
+        self.depth = 0
+
+    def nested(self, parse: Callable[[], object]) -> object:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
             raise Budget(f"nesting deeper than {MAX_NESTING}")
         try:
             return parse()
         finally:
-            depth -= 1
+            self.depth -= 1
 
-    def peek() -> tuple[str, str] | None:
-        return tokens[pos] if pos < len(tokens) else None
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def take() -> tuple[str, str]:
-        nonlocal pos
-        if pos >= len(tokens):
-            raise Unsupported(formula)
-        pos += 1
-        return tokens[pos - 1]
+    def take(self) -> tuple[str, str]:
+        if self.pos >= len(self.tokens):
+            raise Unsupported(self.formula)
+        self.pos += 1
+        return self.tokens[self.pos - 1]
 
-    def number(value: object) -> Decimal:
+    def number(self, value: object) -> Decimal:
         if value is None or value == "":
             return Decimal(0)
         n = parse_number(value)
@@ -112,55 +122,55 @@ def evaluate(formula: str, resolve: Resolver) -> Decimal:
             raise Unsupported(f"text in arithmetic: {value!r}")
         return n
 
-    def values_of(ref: str) -> list[object]:
+    def values_of(self, ref: str) -> list[object]:
         sheet, cells = _split_ref(ref)
         if ":" in cells:
-            return [resolve(sheet, c) for c in _cells_of_range(cells)]
-        return [resolve(sheet, cells)]
+            return [self.resolve(sheet, c) for c in _cells_of_range(cells)]
+        return [self.resolve(sheet, cells)]
 
-    def args() -> list[list[object]]:
+    def args(self) -> list[list[object]]:
         out: list[list[object]] = []
-        if peek() == ("op", ")"):
-            take()
+        if self.peek() == ("op", ")"):
+            self.take()
             return out
         while True:
-            tok = peek()
+            tok = self.peek()
             if tok and tok[0] == "ref" and ":" in tok[1]:
-                take()
-                out.append(values_of(tok[1]))
+                self.take()
+                out.append(self.values_of(tok[1]))
             else:
-                out.append([expr()])
-            kind, text = take()
+                out.append([self.expr()])
+            kind, text = self.take()
             if text == ")":
                 return out
             if text != ",":
-                raise Unsupported(formula)
+                raise Unsupported(self.formula)
 
-    def factor() -> Decimal:
-        kind, text = take()
+    def factor(self) -> Decimal:
+        kind, text = self.take()
         if kind == "num":
             return Decimal(text)
         if kind == "ref":
             if ":" in text:
-                raise Unsupported(formula)
-            return number(values_of(text)[0])
+                raise Unsupported(self.formula)
+            return self.number(self.values_of(text)[0])
         if kind == "op" and text == "(":
-            value = nested(expr)
-            if take() != ("op", ")"):
-                raise Unsupported(formula)
+            value = self.nested(self.expr)
+            if self.take() != ("op", ")"):
+                raise Unsupported(self.formula)
             return value
         if kind == "op" and text in "+-":
-            value = nested(factor)
+            value = self.nested(self.factor)
             return -value if text == "-" else value
         if kind == "func":
-            return call(text.upper(), nested(args))
-        raise Unsupported(formula)
+            return call(text.upper(), self.nested(self.args))
+        raise Unsupported(self.formula)
 
-    def term() -> Decimal:
-        value = factor()
-        while peek() in (("op", "*"), ("op", "/")):
-            op = take()[1]
-            right = factor()
+    def term(self) -> Decimal:
+        value = self.factor()
+        while self.peek() in (("op", "*"), ("op", "/")):
+            op = self.take()[1]
+            right = self.factor()
             if op == "*":
                 value *= right
             else:
@@ -169,18 +179,13 @@ def evaluate(formula: str, resolve: Resolver) -> Decimal:
                 value /= right
         return value
 
-    def expr() -> Decimal:
-        value = term()
-        while peek() in (("op", "+"), ("op", "-")):
-            op = take()[1]
-            right = term()
+    def expr(self) -> Decimal:
+        value = self.term()
+        while self.peek() in (("op", "+"), ("op", "-")):
+            op = self.take()[1]
+            right = self.term()
             value = value + right if op == "+" else value - right
         return value
-
-    result = expr()
-    if pos != len(tokens):
-        raise Unsupported(formula)
-    return result
 
 
 def call(name: str, arguments: list[list[object]]) -> Decimal:
