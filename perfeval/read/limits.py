@@ -97,13 +97,15 @@ def inspect(zf: zipfile.ZipFile, scan_formulas: bool = False) -> bool:
 
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool, sheet: Sheet | None, formulas: bool) -> bool:
-    """Read one part to its end (CRC checked), chunk by chunk; tags cut by a chunk's end are carried over."""
+    """Read one XML part to its end (CRC checked), chunk by chunk; tags cut by a chunk's end are carried
+    over. Other parts (images, printer settings) are not read: damage there spoils no value, and the
+    annotated copy, which carries them, says so when it meets it."""
+    if not xml:
+        return False
     uncached, carry, prolog = False, b"", b""          # prolog: kept until the root element starts
     try:
         with zf.open(info) as part:
             while chunk := part.read(_CHUNK):
-                if not xml:
-                    continue
                 data = carry + chunk
                 if prolog is not None:
                     prolog = _prolog_checked(prolog + chunk)
