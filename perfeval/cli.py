@@ -12,7 +12,7 @@ from perfeval import __version__
 from perfeval import catalogue
 from perfeval import options
 from perfeval.batch import commands
-from perfeval.model import FileResult
+from perfeval.model import SheetResult
 from perfeval.write.selection import Selection
 from perfeval.rubric import RubricError, resolve
 
@@ -25,7 +25,7 @@ def _check_rubric(rubric: str | None) -> None:
             raise click.UsageError(str(exc)) from None
 
 
-def _progress(results: Iterator[FileResult], total: int, lang: str) -> Iterator[FileResult]:
+def _progress(results: Iterator[SheetResult], total: int, lang: str) -> Iterator[SheetResult]:
     """click's progress bar on stderr for batches, when stderr is a terminal."""
     if total < 2 or not sys.stderr.isatty():
         yield from results

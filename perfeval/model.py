@@ -321,7 +321,7 @@ class GroupResult:
 
 
 @dataclass(frozen=True)
-class FileResult:
+class SheetResult:
     path: str
     status: Status
     error: Words | None = None         # why the file could not be read (a Phrase, or text read elsewhere)

@@ -13,7 +13,7 @@ from perfeval.check import sums as sum_checks
 from perfeval.check import table as table_checks
 from perfeval.check import text as text_checks
 from perfeval.files import skip_reason
-from perfeval.model import FileResult, GroupResult, IndicatorResult, Phrase, Severity, Sheet, Status
+from perfeval.model import SheetResult, GroupResult, IndicatorResult, Phrase, Severity, Sheet, Status
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheet, sha256_of
 from perfeval.score import recompute
@@ -21,7 +21,7 @@ from perfeval.score import selfeval as selfeval_score
 
 
 def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
-             available: list[rubrics.Rubric] | None = None) -> tuple[FileResult, recompute.Recomputation]:
+             available: list[rubrics.Rubric] | None = None) -> tuple[SheetResult, recompute.Recomputation]:
     """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
     sheet = opened.sheet if isinstance(opened, Opened) else opened
     if sheet.layout is not None:        # a 项目支出绩效自评表: its own family of rubrics and checks
@@ -41,7 +41,7 @@ def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
     if total is not None and sheet.total.places < 2:
         band_total = round_half_up(recomputed_total, sheet.total.places)
     grade_bands = table_checks.bands(rc)
-    result = FileResult(
+    result = SheetResult(
         path=sheet.path,
         status=Status.FLAGGED if any(f.severity != Severity.INFO for f in findings) else Status.OK,
         sheet=sheet.sheet, rubric=rubric.id if rubric else None, project=sheet.project,
@@ -100,8 +100,8 @@ def _position(cell: str | None) -> tuple[int, str]:
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = False,
-               finish: Callable[[Opened, FileResult], FileResult] | None = None,
-               sha256: str | None = None) -> FileResult:
+               finish: Callable[[Opened, SheetResult], SheetResult] | None = None,
+               sha256: str | None = None) -> SheetResult:
     """One file, never raising: unreadable files come back with their reason. With `fast`, the Sheet
     alone is read, with python-calamine where it can serve. `finish` (the batch's annotated copy) is
     given the opened workbook and the result, and returns the result to report. `sha256` is the
@@ -109,7 +109,7 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
     path = Path(path)
     reason = skip_reason(path)
     if reason:
-        return FileResult(str(path), Status.SKIPPED, error=reason)
+        return SheetResult(str(path), Status.SKIPPED, error=reason)
     try:
         forced = (rubric_selfeval.resolve(rubric_choice) or rubrics.resolve(rubric_choice)) if rubric_choice else None
         if fast and finish is None:
@@ -118,16 +118,16 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
         result = replace(evaluate(opened, forced)[0], sha256=opened.original.sha256)
         return finish(opened, result) if finish is not None else result
     except Unreadable as exc:
-        return FileResult(str(path), Status.UNREADABLE, error=exc.reason)
+        return SheetResult(str(path), Status.UNREADABLE, error=exc.reason)
     except rubrics.RubricError as exc:
-        return FileResult(str(path), Status.UNREADABLE, error=str(exc))
+        return SheetResult(str(path), Status.UNREADABLE, error=str(exc))
     except MemoryError:
-        return FileResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory"))
+        return SheetResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory"))
     except Exception as exc:  # the promise: a clear reason, never a traceback
         return internal_error(path, exc)
 
 
-def internal_error(path: str | Path, exc: BaseException) -> FileResult:
+def internal_error(path: str | Path, exc: BaseException) -> SheetResult:
     """A bug of ours met on this file: one line saying so, exit code 3, never recorded as final."""
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]
-    return FileResult(str(path), Status.UNREADABLE, internal=True, error=Phrase("reason.internal", {"error": detail}))
+    return SheetResult(str(path), Status.UNREADABLE, internal=True, error=Phrase("reason.internal", {"error": detail}))

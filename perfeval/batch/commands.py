@@ -9,12 +9,12 @@ from perfeval.batch import pool
 from perfeval.catalogue import label, say
 from perfeval.batch.outbox import Outbox
 from perfeval.files import expand
-from perfeval.model import FileResult, Severity
+from perfeval.model import SheetResult, Severity
 from perfeval.write import formats, summary
 from perfeval.write.formats import Tally
 from perfeval.write.selection import EVERYTHING, Selection
 
-Progress = Callable[[Iterator[FileResult], int], Iterable[FileResult]]
+Progress = Callable[[Iterator[SheetResult], int], Iterable[SheetResult]]
 
 
 class UsageProblem(ValueError):

@@ -2,7 +2,7 @@
 
 A file is known by the SHA-256 of its content. The same content is not processed again unless the
 tool version or the rubrics changed (the `key`), or the caller forces it. The schema carries its
-version in `PRAGMA user_version` and migrates forward; rows round-trip to FileResult exactly
+version in `PRAGMA user_version` and migrates forward; rows round-trip to SheetResult exactly
 (Decimals are stored as text).
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from perfeval import __version__
-from perfeval.model import FileResult, Figure, Finding, GroupResult, IndicatorResult, Phrase, Project, Severity, Working
+from perfeval.model import SheetResult, Figure, Finding, GroupResult, IndicatorResult, Phrase, Project, Severity, Working
 from perfeval.rubric import templates_dir
 
 MIGRATIONS: list[str] = [
@@ -167,14 +167,14 @@ class Ledger:
                 self.db.executescript(MIGRATIONS[number])
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
 
-    def done(self, sha256: str, key: str, version: str = __version__) -> FileResult | None:
+    def done(self, sha256: str, key: str, version: str = __version__) -> SheetResult | None:
         """The latest result for this content under this tool version and rubric key, if any."""
         row = self.db.execute(
             "SELECT * FROM checks WHERE sha256 = ? AND tool_version = ? AND rubric_key = ? "
             "ORDER BY id DESC LIMIT 1", (sha256, version, key)).fetchone()
         return self._result(row) if row else None
 
-    def record(self, sha256: str, key: str, result: FileResult, checked_at: datetime | None = None,
+    def record(self, sha256: str, key: str, result: SheetResult, checked_at: datetime | None = None,
                version: str = __version__) -> int:
         """Store one result in one transaction: all of it or none of it."""
         checked_at = checked_at or datetime.now(timezone.utc)
@@ -206,7 +206,7 @@ class Ledger:
                  for i, f in enumerate(result.findings)])
         return check_id
 
-    def results(self) -> Iterator[FileResult]:
+    def results(self) -> Iterator[SheetResult]:
         """The latest result of every path ever checked, in path order, one at a time."""
         ids = [r[0] for r in self.db.execute(
             "SELECT MAX(id) FROM checks GROUP BY path ORDER BY path")]
@@ -215,7 +215,7 @@ class Ledger:
 
     def latest_rows(self) -> LatestRows:
         """The latest check of every path as plain rows, read in one snapshot, for reports over thousands
-        of checks (a FileResult each would cost more than the report itself): see LatestRows."""
+        of checks (a SheetResult each would cost more than the report itself): see LatestRows."""
         latest = "SELECT MAX(id) FROM checks GROUP BY path"
         self.db.execute("PRAGMA mmap_size = 268435456")
         self.db.execute("BEGIN")                  # one snapshot while a watcher writes
@@ -237,14 +237,14 @@ class Ledger:
             self.db.execute("ROLLBACK")
         return LatestRows(checks, counts, indicators, findings)
 
-    def _result(self, row: sqlite3.Row) -> FileResult:
+    def _result(self, row: sqlite3.Row) -> SheetResult:
         indicators = tuple(
             IndicatorResult(r["level1"], r["level2"], r["name"], _undec(r["weight"]), _undec(r["entered"]),
                             _undec(r["recomputed"]), r["cell"], r["reason"])
             for r in self.db.execute("SELECT * FROM indicators WHERE check_id = ? ORDER BY position", (row["id"],)))
         findings = tuple(_finding(r) for r in self.db.execute(
             "SELECT * FROM findings WHERE check_id = ? ORDER BY position", (row["id"],)))
-        return FileResult(
+        return SheetResult(
             path=row["path"], status=row["status"], error=words_from_text(row["error"]), sheet=row["sheet"], rubric=row["rubric"],
             project=Project(row["unit"], row["code"], row["name"], _undec(row["budget"]), row["budget_cell"]),
             total_entered=_undec(row["total_entered"]), total_recomputed=_undec(row["total_recomputed"]),

@@ -16,7 +16,7 @@ from perfeval.files import skip_reason, sweep
 from perfeval.batch import names, pool
 from perfeval.batch import ledger
 from perfeval.write import summary
-from perfeval.model import FileResult, Status
+from perfeval.model import SheetResult, Status
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
@@ -51,11 +51,11 @@ class Outbox:
         return names.output_paths(paths, self.folder, reserved=(summary.NAME, DB_NAME))
 
     def process(self, paths: list[Path], jobs: int = 1,
-                stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[FileResult, bool]]:
+                stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[SheetResult, bool]]:
         """(result, checked now?) in input order: from the ledger where the content is known, else
         checked now."""
         outputs = self.outputs(paths)
-        known: dict[int, FileResult] = {}
+        known: dict[int, SheetResult] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
             digest = None if skip_reason(path) else _digest(path)      # never opens a FIFO

@@ -1,4 +1,4 @@
-"""Paths -> FileResults in worker processes. One bad file never stops the batch; nothing here writes an input.
+"""Paths -> SheetResults in worker processes. One bad file never stops the batch; nothing here writes an input.
 
 Each file has a budget: wall time (Budget.seconds) and memory (Budget.memory, a worker-side
 RLIMIT_AS above what the worker holds when it starts). A file past its time is `unreadable` with that
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from perfeval import pipeline
-from perfeval.model import FileResult, Phrase, Status
+from perfeval.model import SheetResult, Phrase, Status
 from perfeval.read.workbook import Opened
 from perfeval.write import annotate
 
@@ -37,13 +37,13 @@ DEFAULT = Budget()
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
-               lang: str = "zh", fast: bool = False, sha256: str | None = None) -> FileResult:
+               lang: str = "zh", fast: bool = False, sha256: str | None = None) -> SheetResult:
     """pipeline.check_file, plus the annotated copy written to `output` when one is asked for."""
     finish = None if output is None else (lambda opened, result: _annotated(opened, result, output, lang))
     return pipeline.check_file(path, rubric_choice, fast, finish, sha256)
 
 
-def _annotated(opened: Opened, result: FileResult, output: Path, lang: str) -> FileResult:
+def _annotated(opened: Opened, result: SheetResult, output: Path, lang: str) -> SheetResult:
     try:
         notes = annotate.write(opened, result, output, lang)
     except annotate.CopyRefused as exc:      # a package no faithful copy can be made of: its reason
@@ -54,12 +54,12 @@ def _annotated(opened: Opened, result: FileResult, output: Path, lang: str) -> F
     return replace(result, output=str(output), output_notes=tuple(notes))
 
 
-def overtime(path: Path, budget: Budget) -> FileResult:
-    return FileResult(str(path), Status.UNREADABLE, error=Phrase("reason.timeout", {"seconds": f"{budget.seconds:g}"}))
+def overtime(path: Path, budget: Budget) -> SheetResult:
+    return SheetResult(str(path), Status.UNREADABLE, error=Phrase("reason.timeout", {"seconds": f"{budget.seconds:g}"}))
 
 
-def died(path: Path, code: int | None) -> FileResult:
-    return FileResult(str(path), Status.UNREADABLE,
+def died(path: Path, code: int | None) -> SheetResult:
+    return SheetResult(str(path), Status.UNREADABLE,
                       error=Phrase("reason.worker_died", {"code": code}))
 
 
@@ -113,11 +113,11 @@ def _loop(conn) -> None:
         try:
             result = check_file(*args)
         except MemoryError:
-            result = FileResult(str(args[0]), Status.UNREADABLE, error=Phrase("reason.memory"))
+            result = SheetResult(str(args[0]), Status.UNREADABLE, error=Phrase("reason.memory"))
         try:
             conn.send(result)
         except MemoryError:
-            conn.send(FileResult(str(args[0]), Status.UNREADABLE, error=Phrase("reason.memory")))
+            conn.send(SheetResult(str(args[0]), Status.UNREADABLE, error=Phrase("reason.memory")))
 
 
 # ---- parent side ---------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ class _Worker:
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
         outputs: list[Path] | None = None, lang: str = "zh",
         stopped: Callable[[], bool] = lambda: False, fast: bool = False,
-        digests: list[str | None] | None = None, budget: Budget = DEFAULT) -> Iterator[FileResult]:
+        digests: list[str | None] | None = None, budget: Budget = DEFAULT) -> Iterator[SheetResult]:
     """Results in input order; with jobs > 1 the files are checked in worker processes, a few at a
     time, so memory stays flat however many files there are. When `stopped()` turns true, no new
     file is started and the run ends after the files in hand. `digests`: each file's SHA-256 when the
@@ -169,10 +169,10 @@ def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
     yield from _pooled(work, jobs, stopped, budget)
 
 
-def _pooled(work: list, jobs: int, stopped: Callable[[], bool], budget: Budget) -> Iterator[FileResult]:
+def _pooled(work: list, jobs: int, stopped: Callable[[], bool], budget: Budget) -> Iterator[SheetResult]:
     ctx = multiprocessing.get_context()
     workers = [_Worker(ctx, budget) for _ in range(min(jobs, len(work)))]
-    done: dict[int, FileResult] = {}
+    done: dict[int, SheetResult] = {}
     given = emitted = 0
     try:
         while True:
@@ -217,7 +217,7 @@ class _Overtime(BaseException):
     """Raised by the timer in the main thread: not an Exception, so the pipeline cannot swallow it."""
 
 
-def _in_process(path: Path, args: tuple, budget: Budget) -> FileResult:
+def _in_process(path: Path, args: tuple, budget: Budget) -> SheetResult:
     """--jobs 1: the file is checked here; its wall time is bounded by a timer where signals can be
     used (the main thread of a POSIX process). Memory is bounded only in workers."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):

@@ -27,7 +27,7 @@ from perfeval.batch import pool
 from perfeval import rubric as rubrics
 from perfeval import rubric_selfeval
 from perfeval.batch.ledger import Ledger
-from perfeval.model import Bands, FileResult, Phrase, Severity, Status
+from perfeval.model import Bands, SheetResult, Phrase, Severity, Status
 from perfeval.numbers import from_float, normalize_text, round_half_up
 from perfeval.rollup.grades import NO_GRADE, band_grades, grade_order
 from perfeval.rollup.rates import by_level2, rates as _rates
@@ -82,7 +82,7 @@ def year_of(title: str | None) -> int | None:
 
 
 def collect(sources: Iterable[str | Path], default_year: int | None = None, rubric: str | None = None,
-            jobs: int = 1, progress: Callable[[Iterator[FileResult], int], Iterator[FileResult]] | None = None
+            jobs: int = 1, progress: Callable[[Iterator[SheetResult], int], Iterator[SheetResult]] | None = None
             ) -> Frames:
     """Every source as Frames: a ledger (`*.db`) as recorded; folders and files checked on the fast read
     path. default_year stands for sheets whose title names no year; `progress(results, n)` wraps the
@@ -106,7 +106,7 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
                   bands={forced.id: forced.bands} if forced else {})
 
 
-def from_results(results: list[tuple[FileResult, float]], default_year: int | None = None) -> Frames:
+def from_results(results: list[tuple[SheetResult, float]], default_year: int | None = None) -> Frames:
     """(result, when it was made) pairs as Frames; skipped files (lock files) are left out."""
     files, scores, findings = [], [], []
     for key, (r, stamp) in enumerate((r, s) for r, s in results if r.status != Status.SKIPPED):
@@ -123,7 +123,7 @@ def from_results(results: list[tuple[FileResult, float]], default_year: int | No
 
 
 def from_ledger(path: Path, default_year: int | None = None) -> Frames:
-    """The latest result of every path in a ledger, read as rows (no FileResult per check)."""
+    """The latest result of every path in a ledger, read as rows (no SheetResult per check)."""
     with Ledger(path) as db:
         rows = db.latest_rows()
     checks = [c for c in rows.checks if c.status != Status.SKIPPED]

@@ -16,7 +16,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from perfeval import __version__
 from perfeval.read import fidelity
 from perfeval.catalogue import CATALOGUE, label, render, say, severity_label, show, working_text
-from perfeval.model import FileResult, Finding, Severity
+from perfeval.model import SheetResult, Finding, Severity
 from perfeval.numbers import round_half_up
 from perfeval.read.workbook import Opened
 from perfeval.write import package
@@ -29,7 +29,7 @@ AUTHOR = "perfeval"
 
 # ---- the copy ------------------------------------------------------------------------------------
 
-def write(opened: Opened, result: FileResult, path: Path, lang: str = "zh") -> list[str]:
+def write(opened: Opened, result: SheetResult, path: Path, lang: str = "zh") -> list[str]:
     """Write the annotated copy of the file `opened` was read from as `path` (package.py edits the
     original package; the input is never written). Returns the notes that say what the copy could not
     do as for any other workbook (also on its 汇总 sheet)."""
@@ -157,7 +157,7 @@ def _findings_sheet(ws: Grid, findings: list[Finding], anchors: dict, levels: di
 
 # ---- sheet 汇总 ----------------------------------------------------------------------------------
 
-def _summary_sheet(ws: Grid, result: FileResult, original: fidelity.Original, stated: list[str],
+def _summary_sheet(ws: Grid, result: SheetResult, original: fidelity.Original, stated: list[str],
                    lang: str) -> None:
     for col, width in enumerate((22, 34, 10, 12, 12, 12), start=1):
         ws.widths[col] = width
@@ -195,7 +195,7 @@ def _pairs(ws: Grid, row: int, pairs: list[tuple[str, object]]) -> int:
     return row
 
 
-def _scores(ws: Grid, row: int, result: FileResult, lang: str) -> int:
+def _scores(ws: Grid, row: int, result: SheetResult, lang: str) -> int:
     """Weight, entered, recomputed and difference for every level-1 and level-2 group, total, grade."""
     headers = ["sum.level", "sum.indicator", "sum.weight", "sum.entered", "sum.recomputed", "sum.difference"]
     for c, key in enumerate(headers, start=1):

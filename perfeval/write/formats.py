@@ -1,4 +1,4 @@
-"""Writers chosen from a dict: each turns FileResults into one output format. No format logic elsewhere."""
+"""Writers chosen from a dict: each turns SheetResults into one output format. No format logic elsewhere."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Iterable, TextIO
 
 from perfeval import catalogue
-from perfeval.model import Figure, FileResult, Finding, Severity, Status, Working
+from perfeval.model import Figure, SheetResult, Finding, Severity, Status, Working
 from perfeval.numbers import fmt as fmt_number, plain
 from perfeval.pipeline import internal_error
 from perfeval.write.selection import EVERYTHING, Selection
@@ -49,7 +49,7 @@ def finding_dict(f: Finding, lang: str) -> dict:
             "message": catalogue.render(f, lang), "working": working_dict(f.working, lang)}
 
 
-def file_dict(r: FileResult, lang: str) -> dict:
+def file_dict(r: SheetResult, lang: str) -> dict:
     project = asdict(r.project)
     project.pop("budget_cell", None)
     project["budget"] = number(project["budget"])
@@ -70,13 +70,13 @@ def _words(words: object, lang: str) -> str | None:
     return None if words is None else catalogue.say(words, lang)
 
 
-def text_line(r: FileResult, f: Finding, lang: str) -> str:
+def text_line(r: SheetResult, f: Finding, lang: str) -> str:
     where = f"{r.path}:{f.cell}" if f.cell else r.path
     indicator = f" {f.indicator}:" if f.indicator else ":"
     return f"{where} [{f.severity.value}] {f.code}{indicator} {catalogue.render(f, lang)}"
 
 
-def text_lines(r: FileResult, lang: str, verbose: bool = True) -> list[str]:
+def text_lines(r: SheetResult, lang: str, verbose: bool = True) -> list[str]:
     """The lines one file contributes to the text report: one per error and warning; info findings
     one line each when `verbose`, else one line for the file (a single one is shown whole)."""
     if r.status in (Status.UNREADABLE, Status.SKIPPED):
@@ -116,7 +116,7 @@ class Tally:
         self.ignored = Counter()            # findings the selection left out, per code
         self.internal = 0                   # results that met a bug of ours (exit code 3)
 
-    def add(self, r: FileResult, ignored: Counter | None = None) -> None:
+    def add(self, r: SheetResult, ignored: Counter | None = None) -> None:
         self.ignored.update(ignored or {})
         self.files += 1
         self.status[r.status] += 1
@@ -142,13 +142,13 @@ class Report:
     def __init__(self, out: TextIO, lang: str, verbosity: int = 0, selection: Selection = EVERYTHING):
         self.out, self.lang, self.verbosity, self.selection, self.tally = out, lang, verbosity, selection, Tally()
 
-    def add(self, r: FileResult) -> None:
+    def add(self, r: SheetResult) -> None:
         shown, ignored = self.selection.apply(r)
         rendered = self.render(shown)       # whole before anything is counted or written: may raise
         self.tally.add(shown, ignored)
         self.emit(rendered)
 
-    def render(self, r: FileResult):
+    def render(self, r: SheetResult):
         raise NotImplementedError
 
     def emit(self, rendered) -> None:
@@ -159,7 +159,7 @@ class TextReport(Report):
     """One line per error and warning as each file finishes, info findings summed up per file (all
     of them with verbosity 1), then one summary line; verbosity -1 (quiet) prints the summary alone."""
 
-    def render(self, r: FileResult) -> list[str]:
+    def render(self, r: SheetResult) -> list[str]:
         return [] if self.verbosity < 0 else text_lines(r, self.lang, verbose=self.verbosity > 0)
 
     def emit(self, lines: list[str]) -> None:
@@ -179,7 +179,7 @@ class JsonReport(Report):
         super().__init__(out, lang, verbosity, selection)
         self.out.write(f'{{"version": {JSON_VERSION},\n "files": [')
 
-    def render(self, r: FileResult) -> str:
+    def render(self, r: SheetResult) -> str:
         return json.dumps(file_dict(r, self.lang), ensure_ascii=False)
 
     def emit(self, text: str) -> None:
@@ -197,7 +197,7 @@ WRITERS: dict[str, type] = {
 }
 
 
-def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh", verbosity: int = 0,
+def write(fmt: str, results: Iterable[SheetResult], out: TextIO, lang: str = "zh", verbosity: int = 0,
           selection: Selection = EVERYTHING) -> Tally:
     report = WRITERS[fmt](out, lang, verbosity, selection)
     for r in results:
@@ -209,7 +209,7 @@ def write(fmt: str, results: Iterable[FileResult], out: TextIO, lang: str = "zh"
     return report.tally
 
 
-def log_line(r: FileResult, lang: str) -> str:
+def log_line(r: SheetResult, lang: str) -> str:
     """One line per file for `watch`: time, file, status, total, grade, counts."""
     status = catalogue.label(f"status.{r.status.value}", lang)
     parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]

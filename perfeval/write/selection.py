@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from perfeval import catalogue
-from perfeval.model import FileResult, Finding, Severity, Status
+from perfeval.model import SheetResult, Finding, Severity, Status
 
 
 class SelectionError(ValueError):
@@ -67,7 +67,7 @@ class Selection:
         matching = [s for s in self.severity if _matches(s, finding.code)]
         return self.severity[max(matching, key=len)] if matching else finding.severity
 
-    def apply(self, r: FileResult) -> tuple[FileResult, Counter]:
+    def apply(self, r: SheetResult) -> tuple[SheetResult, Counter]:
         """The result as the report shows it (its status following the findings shown) and the
         number of findings left out, per code."""
         if not self.active or not r.findings:

@@ -15,7 +15,7 @@ from typing import Iterable
 import xlsxwriter
 
 from perfeval.catalogue import label, render, say, severity_label
-from perfeval.model import FileResult, Severity, Status
+from perfeval.model import SheetResult, Severity, Status
 from perfeval.write.formats import number
 from perfeval.files import write_atomically
 
@@ -73,12 +73,12 @@ class _Table:
         self.ws.autofilter(0, 0, max(self.row, 1), self.columns - 1)
 
 
-def write(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
+def write(results: Iterable[SheetResult], path: Path, lang: str = "zh") -> Path:
     write_atomically(path, lambda tmp: _write(results, tmp, path.parent, lang))
     return path
 
 
-def _write(results: Iterable[FileResult], tmp: str, folder: Path, lang: str) -> None:
+def _write(results: Iterable[SheetResult], tmp: str, folder: Path, lang: str) -> None:
     wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False, "tmpdir": str(folder)})
     formats = {"wrap": wb.add_format(_WRAP),
@@ -100,7 +100,7 @@ def _quoted(text: str) -> str:
     return text.replace('"', '""')
 
 
-def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
+def _file_row(table: _Table, result: SheetResult, copy: str | None, lang: str) -> None:
     read = result.status not in (Status.UNREADABLE, Status.SKIPPED)
     values = [result.path, result.project.unit, result.project.name, result.rubric, result.total_entered,
               result.total_recomputed, result.grade_entered, result.grade_recomputed,
@@ -112,7 +112,7 @@ def _file_row(table: _Table, result: FileResult, copy: str | None, lang: str) ->
     table.add(values, fills={10: worst} if worst else {}, links={11: copy} if copy else {})
 
 
-def _finding_rows(table: _Table, result: FileResult, copy: str | None, lang: str) -> None:
+def _finding_rows(table: _Table, result: SheetResult, copy: str | None, lang: str) -> None:
     levels = {i.name: (i.level1, i.level2) for i in result.indicators}
     for f in result.findings:
         level1, level2 = levels.get(f.indicator, (None, None))
