@@ -150,12 +150,17 @@ def _measure_inputs(value: object, where: str) -> list[str]:
     return names
 
 
-def load(path: str | Path) -> Rubric:
-    path = Path(path)
+def read_toml(path: Path) -> dict:
+    """A rubric file's tables; a file that cannot be read is a RubricError naming it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RubricError(f"{path}: 无法读取评分规则文件 (cannot read rubric): {exc}") from None
+
+
+def load(path: str | Path) -> Rubric:
+    path = Path(path)
+    data = read_toml(path)
     where = str(path)
     for key in ("id", "level1", "grade"):
         if key not in data:

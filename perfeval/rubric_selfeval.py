@@ -15,7 +15,7 @@ from pathlib import Path
 
 from perfeval.model import Band, Bands
 from perfeval.numbers import normalize_text
-from perfeval.rubric import RubricError, templates_dir
+from perfeval.rubric import RubricError, read_toml, templates_dir
 
 FAMILY = "selfeval"
 BUDGET_ROLES = ("initial", "budget", "spent", "weight", "rate", "score")
@@ -94,10 +94,7 @@ def _columns(table: object, roles: tuple[str, ...], required: tuple[str, ...], w
 
 def load(path: str | Path) -> SelfEvalRubric:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RubricError(f"{path}: 无法读取评分规则文件 (cannot read rubric): {exc}") from None
+    data = read_toml(path)
     where = str(path)
     if data.get("family") != FAMILY:
         raise RubricError(f"{where}: family 须为 “{FAMILY}” (not a 自评表 rubric)")

@@ -27,32 +27,13 @@ from __future__ import annotations
 import pytest
 
 from perfeval import catalogue
-from cases import LATER, check_case, describe, matches, params, tables
+from cases import LATER, assert_case, check_case, params, tables
 
 
 @pytest.mark.parametrize("code, kind, case", params())
 def test_case(tmp_path, code, kind, case):
     result = check_case(tmp_path, case)
-    found = [f for f in result.findings if f.code == code]
-    if kind == "fire":
-        assert found, f"{code} not reported; got:\n{describe(result.findings)}"
-        for f in found:
-            assert f.severity == catalogue.severity_of(code)
-            assert catalogue.render(f, "zh") and catalogue.render(f, "en")
-        unmatched = list(found)
-        for want in case["expect"]:
-            hit = next((f for f in unmatched if matches(f, want)), None)
-            assert hit is not None, f"no {code} with {want}; got:\n{describe(found)}"
-            unmatched.remove(hit)
-        if "count" in case:
-            assert len(found) == case["count"], describe(found)
-    else:
-        places = case.get("at")
-        wrong = [f for f in found if places is None or any(matches(f, want) for want in places)]
-        assert not wrong, f"{code} must not be reported here:\n{describe(wrong)}"
-        for other in case.get("also", []):
-            assert any(f.code == other for f in result.findings), \
-                f"expected {other} instead; got:\n{describe(result.findings)}"
+    assert_case(result, code, kind, case)
 
 
 def test_every_code_has_cases_that_fire_and_that_pass():

@@ -10,7 +10,7 @@ import pytest
 
 from perfeval import catalogue, pipeline
 from selfevalbook import build, from_case
-from cases import describe, matches
+from cases import assert_case
 from test_cases import SELFEVAL_ONLY
 
 CASES = Path(__file__).resolve().parents[1] / "cases_selfeval"
@@ -31,26 +31,7 @@ def test_case(tmp_path, code, kind, case):
     result = pipeline.check_file(path)
     assert result.status in ("ok", "flagged"), result.error
     assert result.rubric and result.rubric.startswith("selfeval")
-    found = [f for f in result.findings if f.code == code]
-    if kind == "fire":
-        assert found, f"{code} not reported; got:\n{describe(result.findings)}"
-        for f in found:
-            assert f.severity == catalogue.severity_of(code)
-            assert catalogue.render(f, "zh") and catalogue.render(f, "en")
-        unmatched = list(found)
-        for want in case["expect"]:
-            hit = next((f for f in unmatched if matches(f, want)), None)
-            assert hit is not None, f"no {code} with {want}; got:\n{describe(found)}"
-            unmatched.remove(hit)
-        if "count" in case:
-            assert len(found) == case["count"], describe(found)
-    else:
-        places = case.get("at")
-        wrong = [f for f in found if places is None or any(matches(f, want) for want in places)]
-        assert not wrong, f"{code} must not be reported here:\n{describe(wrong)}"
-        for other in case.get("also", []):
-            assert any(f.code == other for f in result.findings), \
-                f"expected {other} instead; got:\n{describe(result.findings)}"
+    assert_case(result, code, kind, case)
 
 
 def test_tables_name_their_code_and_have_both_kinds():

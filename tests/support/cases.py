@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 
-from perfeval import pipeline
+from perfeval import catalogue, pipeline
 from seedbook import LAYOUTS, Changes, build, variant
 
 import pytest
@@ -93,3 +93,28 @@ def matches(finding, want: dict) -> bool:
 def describe(findings) -> str:
     return "\n".join(f"  {f.code} {f.cell} {f.indicator} entered={f.entered} expected={f.expected}"
                      for f in findings)
+
+
+def assert_case(result, code: str, kind: str, case: dict) -> None:
+    """A case that must fire finds every expected finding (each matched once, `count` if given); a case
+    that must pass finds none at its places (`at`, default anywhere), and what it reports `also`."""
+    found = [f for f in result.findings if f.code == code]
+    if kind == "fire":
+        assert found, f"{code} not reported; got:\n{describe(result.findings)}"
+        for f in found:
+            assert f.severity == catalogue.severity_of(code)
+            assert catalogue.render(f, "zh") and catalogue.render(f, "en")
+        unmatched = list(found)
+        for want in case["expect"]:
+            hit = next((f for f in unmatched if matches(f, want)), None)
+            assert hit is not None, f"no {code} with {want}; got:\n{describe(found)}"
+            unmatched.remove(hit)
+        if "count" in case:
+            assert len(found) == case["count"], describe(found)
+    else:
+        places = case.get("at")
+        wrong = [f for f in found if places is None or any(matches(f, want) for want in places)]
+        assert not wrong, f"{code} must not be reported here:\n{describe(wrong)}"
+        for other in case.get("also", []):
+            assert any(f.code == other for f in result.findings), \
+                f"expected {other} instead; got:\n{describe(result.findings)}"
