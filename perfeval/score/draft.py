@@ -69,15 +69,13 @@ def draft(sheet: Sheet) -> tuple[str, dict]:
         if inp.derive:
             lines.append(f"derive = {{ months_between = {_value(list(inp.derive))} }}")
     counts = {"indicators": 0, "rules": 0, "formulas": 0, "todo": 0}
-    weights = {(level, name): w for level, name, w, _ in sheet.level_weights}
-    current: tuple[str | None, str | None] = (None, None)
-    for row in sheet.rows:
-        l1, l2 = split_level_label(row.level1 or "")[0], split_level_label(row.level2 or "")[0]
-        if l1 != current[0]:
-            lines += ["", "[[level1]]", f"name = {_value(l1)}", f"weight = {_number(weights.get((1, l1)))}"]
-        if (l1, l2) != current:
-            lines += ["", "[[level1.level2]]", f"name = {_value(l2)}", f"weight = {_number(weights.get((2, l2)))}"]
-        current = (l1, l2)
+    current: tuple[tuple | None, tuple | None] = (None, None)
+    for row, (g1, g2) in zip(sheet.rows, tree(sheet)):
+        if g1 != current[0]:
+            lines += ["", "[[level1]]", f"name = {_value(g1[0])}", f"weight = {_number(g1[1])}"]
+        if (g1, g2) != current:
+            lines += ["", "[[level1.level2]]", f"name = {_value(g2[0])}", f"weight = {_number(g2[1])}"]
+        current = (g1, g2)
         lines += ["", "[[level1.level2.indicator]]", f"name = {_value(row.name)}",
                   f"weight = {_number(row.weight.value)}"]
         counts["indicators"] += 1
@@ -92,6 +90,78 @@ def draft(sheet: Sheet) -> tuple[str, dict]:
             lines += [f"# TODO: rule not read from {row.standard_cell or 'the sheet'}: “{quote}”",
                       'kind = "discretionary"']
     return "\n".join(lines) + "\n", counts
+
+
+Group = tuple[str, Decimal | None, int]          # name, stated weight, position among its level's groups
+
+
+def tree(sheet: Sheet) -> list[tuple[Group, Group]]:
+    """Each row's (level-1, level-2) group. As read, unless the stated weights do not add up and a cut
+    by the weights does: a table broken over pages repeats or moves its level labels (the label of a
+    group that goes on over a page break stands at the next page's first row), so rows at a page's
+    top are read into the wrong group. The cut is used only when every group sums exactly to its
+    stated weight and no row moves further than to a neighbouring group."""
+    read = [(split_level_label(r.level1 or "")[0], split_level_label(r.level2 or "")[0]) for r in sheet.rows]
+    stated = {level: [(n, w) for lv, n, w, _ in sorted(sheet.level_weights, key=lambda x: _cell_row(x[3]))
+                      if lv == level] for level in (1, 2)}
+    weights = {(lv, n): w for lv, n, w, _ in sheet.level_weights}
+
+    def as_read() -> list[tuple[Group, Group]]:
+        out, seen = [], {1: [], 2: []}
+        for l1, l2 in read:
+            for lv, key in ((1, l1), (2, (l1, l2))):
+                if not seen[lv] or seen[lv][-1] != key:
+                    seen[lv].append(key)
+            out.append(((l1, weights.get((1, l1)), len(seen[1])), (l2, weights.get((2, l2)), len(seen[2]))))
+        return out
+
+    row_weights = [r.weight.value for r in sheet.rows]
+    if _adds_up(as_read(), row_weights) or None in row_weights:
+        return as_read()
+    cut2 = _cut(row_weights, [w for _, w in stated[2]])
+    if cut2 is None:
+        return as_read()
+    group_weights = [w for _, w in stated[2]]
+    cut1 = _cut(group_weights, [w for _, w in stated[1]])
+    if cut1 is None:
+        return as_read()
+    names2 = [n for n, _ in stated[2]]
+    if any(l2 not in names2 or abs(names2.index(l2) - g) > 1 for (_, l2), g in zip(read, cut2)):
+        return as_read()                     # a row would move further than to a neighbouring group
+    return [((stated[1][cut1[g]][0], stated[1][cut1[g]][1], cut1[g]), (stated[2][g][0], stated[2][g][1], g))
+            for g in cut2]
+
+
+def _cell_row(cell: str) -> int:
+    m = re.search(r"\d+", cell or "")
+    return int(m[0]) if m else 0
+
+
+def _adds_up(groups: list[tuple[Group, Group]], row_weights: list) -> bool:
+    sums: dict[tuple, Decimal] = {}
+    stated: dict[tuple, Decimal | None] = {}
+    for (g1, g2), w in zip(groups, row_weights):
+        for key, g in (((1, g1[2]), g1), ((2, g2[2]), g2)):
+            sums[key] = sums.get(key, Decimal(0)) + (w or 0)
+            stated[key] = g[1]
+    return all(stated[k] is not None and sums[k] == stated[k] for k in sums)
+
+
+def _cut(weights: list, sizes: list) -> list[int] | None:
+    """The group of each item when consecutive items fill each group's size exactly, in order; None if not."""
+    if not sizes or None in sizes:
+        return None
+    out, group, filled = [], 0, Decimal(0)
+    for w in weights:
+        if group >= len(sizes):
+            return None
+        out.append(group)
+        filled += w
+        if filled > sizes[group]:
+            return None
+        if filled == sizes[group]:
+            group, filled = group + 1, Decimal(0)
+    return out if group == len(sizes) and filled == 0 else None
 
 
 class DraftProblem(ValueError):
