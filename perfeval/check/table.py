@@ -81,7 +81,8 @@ def check_formulas(rc: Recomputation) -> Iterator[Finding]:
 def check_coverage(rc: Recomputation) -> Iterator[Finding]:
     if rc.rubric is None:
         cell = rc.placed[0].row.score.cell if rc.placed else None
-        yield _finding(rc, "rubric-unmatched", cell)
+        yield _finding(rc, "rubric-unmatched", cell, read=sum(p.indicator is not None for p in rc.placed),
+                       rows=len(rc.placed))
         return
     present = set()
     for p in rc.placed:
