@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from perfeval import rubric as rubrics
 from perfeval.numbers import normalize_text
-from perfeval.score.phrases import NUM, Fact, Parsed, normalize, read_segment, segments, sentences, tier_of, words
+from perfeval.score import bounds
+from perfeval.score.bounds import NEUTRAL as _NEUTRAL, of as _of, rest as _rest, weight_ok as _weight_ok
+from perfeval.score.phrases import Fact, Parsed, normalize, read_segment, segments, sentences, words
 
 _RATE_FORMS = ("rate", "rate_over")
-_NEUTRAL = ("ignore", "cap", "define", "saving", "stated", "note")
 
 
 @functools.lru_cache(maxsize=1)
@@ -141,7 +142,7 @@ def parse(standard: str, name: str, weight: Decimal | None, description: str = "
         fact.data["text"] = s
         facts.append(fact)
     rule = _Rule(name, weight, description, standard)
-    for build in (_rate, _steps, _tiers, _judgement):
+    for build in (_rate, _steps, bounds.tiers, bounds.not_exceeded, _judgement):
         spec, rest = build(rule, facts)
         if spec is not None:
             if rest:
@@ -156,19 +157,6 @@ def _not_understood(facts: list[Fact]) -> str:
     judged = [f for f in facts if f.form in ("discretionary", "level")]
     pick = judged[0] if formula and judged else (formula or facts)[0]
     return pick.data["text"]
-
-
-def _of(facts: list[Fact], *forms: str) -> list[Fact]:
-    return [f for f in facts if f.form in forms]
-
-
-def _rest(facts: list[Fact], *allowed: str) -> list[Fact]:
-    return [f for f in facts if f.form not in allowed + _NEUTRAL]
-
-
-def _weight_ok(rule: _Rule, facts: list[Fact]) -> bool:
-    return all(Decimal(f.data["w"]) == rule.weight for f in facts if "w" in f.data) and \
-        all(Decimal(f.data["n"]) == rule.weight for f in facts if f.form == "full" and "n" in f.data)
 
 
 def _rate(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
@@ -218,7 +206,10 @@ def _steps(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
     spec: dict = {"kind": "deduct_per_step", "weight": rule.weight}
     if counts:
         c = counts[0].data
-        what = c.get("what") or rule.name
+        # what is counted: the words after the count (每发现一项问题), else a short condition before it
+        # (未及时完成的，每出现1次), else the indicator
+        cond = c.get("cond", "")
+        what = c.get("what") or (cond if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", cond) else rule.name)
         spec.update(value={"input": rule.use(what + "次数", what)}, baseline="0", direction="over",
                     step=str(_step_size(c["n"], None)[0]), points=c["k"])
         return spec, _rest(facts, "count", "full")
@@ -246,50 +237,6 @@ def _steps(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
             return None, []
         spec["baseline"] = str(t if t is not None else Decimal(1))
     return spec, _rest(facts, "step", "full")
-
-
-def _tiers(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
-    tiers: list[tuple] = []
-    for f in _of(facts, "tier", "full", "else0", "floor"):
-        if f.form == "floor":
-            tiers.append((None, False, Decimal(f.data["t"]) / 100, False, Decimal(0)))
-            continue
-        score = rule.weight if "n" not in f.data and f.form == "full" else Decimal(f.data.get("n", "0"))
-        if f.form == "else0":
-            tiers.append((None, False, None, False, Decimal(0)))
-            continue
-        bound = tier_of(f.data["cond"]) if f.form == "tier" else \
-            ((Decimal(f.data["t"]) / 100, True, None, False) if "t" in f.data else None)
-        if f.form == "tier" and not re.search(r"得" + NUM + "分|满分", f.data["text"]):
-            score = Decimal(0) if re.search("|".join(words()["zero_words"]), f.data["text"]) else rule.weight
-        if bound is None:
-            return None, []
-        tiers.append((*bound, score))
-    if len(tiers) < 2 or max(t[4] for t in tiers) != rule.weight or not _weight_ok(rule, facts):
-        return None, []
-    x = _measured(facts) or rule.name
-    out = []
-    for low, low_in, high, high_in, score in sorted(tiers, key=lambda t: (t[0] is None, -(t[0] or 0))):
-        if low is not None:
-            out.append({"at_least" if low_in else "above": str(low), "score": str(score)})
-        elif high is not None and not any(t[0] is not None for t in tiers):
-            out.append({"at_most" if high_in else "below": str(high), "score": str(score)})
-        else:
-            out.append({"score": str(score)})
-    if sum(1 for t in out if len(t) == 1) > 1:
-        return None, []
-    if not any(len(t) == 1 for t in out):
-        out[-1] = {"score": out[-1]["score"]}        # the last tier is the rest
-    return {"kind": "tiers", "weight": rule.weight, "value": rule.measure(x), "tiers": out}, \
-        _rest(facts, "tier", "full", "else0", "floor")
-
-
-def _measured(facts: list[Fact]) -> str | None:
-    for f in facts:
-        m = re.search(r"([\u4e00-\u9fff、]{2,14}?(?:率|度|幅度))", f.data.get("cond", "") or f.data.get("x", ""))
-        if m:
-            return re.sub(r"^(?:项目|若|如)", "", m[1])
-    return None
 
 
 def _judgement(rule: _Rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:

@@ -114,16 +114,18 @@ def _forms():
                             rf"{rate_x}(?:×|乘以){weight}")),
         ("rate_over", re.compile(rf"(?:(?:{_alt('otherwise')}),?)?(?:得分|评分)(?:=|等于|为){rate_x}/(?P<e>{expected})"
                                  rf"(?:×|乘以){weight}")),
-        ("full", re.compile(rf"{cond_words}(?P<x>{HAN}{{0,14}}?(?:率|度))?(?:达到|≥|不低于|在|为)(?:(?P<t>{NUM})%|(?P<e>{expected}))"
-                            rf"(?:\(含\))?(?:及?以上|之内|以内)?(?:的)?,?{full}")),
+        ("full", re.compile(rf"{cond_words}(?P<x>{HAN}{{0,14}}?(?:率|度))?(?:达到|≥|不低于|在|为)"
+                            rf"(?:(?P<t>{NUM})%(?:\(含\))?(?:及?以上)?|(?P<e>{expected})(?:\(含\))?(?:之内|以内)?)(?:的)?,?{full}")),
         ("floor", re.compile(rf"(?:但)?,?{rate_x}(?:低于|<|不足|未达到)(?P<t>{NUM})%(?:的)?,?{zero}")),
         ("step", re.compile(rf"(?:[^每%=]{{0,40}}[的,])?每(?P<dir>{_alt('under_words')}|{_alt('over_words')})"
                             rf"(?P<what>{HAN}{{0,8}}?)(?P<n>{NUM}|一)(?P<u>%|个百分点|个分百点|个等级|个?(?:{_alt('count_units')}))?"
                             rf",?扣(?:减)?(?P<k>{NUM})分(?:,?(?:{_alt('ignore')}))?")),
-        ("count", re.compile(rf"(?:[^每%=]{{0,60}}[的,])?每(?:{_alt('count_words')})(?P<n>{NUM}|一)(?P<u>{_alt('count_units')})"
+        ("count", re.compile(rf"(?:(?P<cond>[^每%=]{{0,60}}?)(?:的,|的|,))?每(?:{_alt('count_words')})(?P<n>{NUM}|一)(?P<u>{_alt('count_units')})"
                              rf"(?P<what>{HAN}{{0,12}}?),?扣(?:减)?(?P<k>{NUM})分(?:,?(?:{_alt('ignore')}))?")),
-        ("tier", re.compile(rf"(?P<cond>[^,]*?%[^,]*?),?(?:{full}|{zero})")),
+        ("tier", re.compile(rf"(?P<cond>[^,=]*?(?:,[^,=]*?)*?%[^,=]*?(?:,[^,=]*?)*?),?(?:{full}|{zero})")),
         ("else0", re.compile(rf"(?:{_alt('otherwise')}),?(?:{zero})")),
+        ("within", re.compile(rf"(?:(?:{_alt('limit_preamble')}),)?(?:{_alt('negations')})(?P<what>{_alt('limits')})"
+                              rf"(?:的)?(?:情况|现象|行为|问题)?(?:的)?,?{full}")),
         ("discretionary", re.compile(rf"(?:{_alt('otherwise')})?,?[^%=]*?(?:的)?,?(?:{_alt('discretionary')})"
                                      rf"(?:,?{HAN}*(?:为止|0分))?")),
         ("stated", re.compile(rf"(?P<what>(?:(?!得)[\u4e00-\u9fff]){{2,16}})(?P<w>{NUM})分")),
@@ -159,6 +161,10 @@ def tier_of(cond: str) -> tuple | None:
     m = re.fullmatch(rf"(?P<b>{NUM})%(?P<bop>>|≥){HAN}*?(?P<aop>≥|>)(?P<a>{NUM})%", c)
     if m:
         return (_dec(m["a"], True), m["aop"] == "≥", _dec(m["b"], True), m["bop"] == "≥")
+    m = re.fullmatch(rf"(?P<aop>>|≥)(?P<a>{NUM})%(?P<ai>\(含\))?在?(?P<b>{NUM})%(?P<bi>\(含\))?(?P<bt>以内|之内|以下)", c)
+    if m:        # 大于5%，但在10%以内
+        return (_dec(m["a"], True), m["aop"] == "≥" or bool(m["ai"]), _dec(m["b"], True),
+                m["bt"] != "以下" or bool(m["bi"]))
     m = re.fullmatch(rf"(?P<op>≥|>|≤|<)?{HAN}*?(?P<v>{NUM})%(?P<incl>\(含\))?(?P<tail>及?以上|以下|以内)?", c)
     if not m or not (m["op"] or m["tail"]):
         return None
