@@ -129,6 +129,25 @@ class _Rule:
         return self.use("预期" + canonical(self.rate_name(x)))
 
 
+def standards(rows) -> dict[int, str]:
+    """Each row's 评分标准 with the clauses an earlier row of its group says apply below (`若硬件采购类别
+    与预期数出现调整，则酌情扣分。（下同）`): a later row is read with them, so its rule is not taken whole
+    when they add what it cannot recompute."""
+    out: dict[int, str] = {}
+    carried: list[str] = []
+    group = None
+    for row in rows:
+        if (row.level1, row.level2) != group:
+            group, carried = (row.level1, row.level2), []
+        out[row.row] = "。".join([row.standard, *carried]) if carried and row.standard.strip() else row.standard
+        text = normalize(row.standard)
+        for m in re.finditer(rf"(?:{'|'.join(map(re.escape, words()['same_below']))})", text):
+            before = [p for p in re.split(r"[。;]|(?<![\d.])\d{1,2}[.、](?!\d)", text[:m.start()]) if p.strip(",.")]
+            if before:
+                carried.append(before[-1].strip(","))
+    return out
+
+
 def parse(standard: str, name: str, weight: Decimal | None, description: str = "") -> Parsed:
     """The rule a criterion states, or the first segment that is not understood."""
     segs = [s for sentence in sentences(standard) for s in segments(sentence)]

@@ -43,9 +43,10 @@ def draft(sheet: Sheet) -> tuple[str, dict]:
     """The TOML text and counts {indicators, rules, formulas, todo}."""
     parsed: dict[int, criteria.Parsed] = {}
     inputs: dict[str, dict] = {}
+    standards = criteria.standards(sheet.rows)
     for row in sheet.rows:
         if row.weight.value is not None and row.standard.strip():
-            parsed[row.row] = p = criteria.parse(row.standard, row.name, row.weight.value, row.description)
+            parsed[row.row] = p = criteria.parse(standards[row.row], row.name, row.weight.value, row.description)
             for name, entry in (p.inputs if p.spec else {}).items():
                 inputs.setdefault(name, entry)
     made = textrules.make_inputs(inputs, {})

@@ -35,13 +35,14 @@ def read(sheet: Sheet, rubric: rubrics.Rubric | None) -> TextRules:
     """Every rule the sheet's criteria state where the rubric (if any) asks for one."""
     out = TextRules(rubric)
     inputs: dict[str, dict] = {}
+    standards = criteria.standards(sheet.rows)
     for row in sheet.rows:
         target = wanted(row, rubric)
         if target is False or not row.standard.strip():
             continue
         ind = target if isinstance(target, rubrics.Indicator) else None
         weight = ind.weight if ind else row.weight.value
-        parsed = criteria.parse(row.standard, ind.name if ind else row.name, weight, row.description)
+        parsed = criteria.parse(standards[row.row], ind.name if ind else row.name, weight, row.description)
         if parsed.spec is None:
             out.unparsed.append((row, parsed.unparsed or ""))
             continue

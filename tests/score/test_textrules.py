@@ -384,3 +384,22 @@ def test_measured_coverage_is_the_readme_table():
     for label, found in rows.items():
         line = f"| {label} " + _coverage(found)
         assert line in readme, line
+
+
+# ---- a clause that applies below (（下同）) --------------------------------------------------------
+
+@pytest.mark.parametrize("same_below, software_read", [(True, False), (False, True)])
+def test_a_clause_said_to_apply_below_is_read_with_the_rows_below(tmp_path, same_below, software_read):
+    by_name = {r["name"]: r for r in seed_rows()}
+    hardware = by_name["硬件采购数量完成率"]["standard"]
+    plain = "项目软件购置数量完成率达到100%，得2分；否则，得分=完成率*2分。"
+    path = build(tmp_path / "below.xlsx", Changes(title="某市2021年度信息化建设项目绩效评价评分表"),
+                 layout=variant("seed", seed_pages=False, page_headers=False))
+    edit_workbook(path, rename={**RENAME, by_name["软件采购数量完成率"]["standard"]: plain,
+                                hardware: hardware if same_below else hardware.replace("（下同）", "")})
+    result = pipeline.check_file(path)
+    unparsed = {f.indicator: f.params["quote"] for f in result.findings if f.code == "rule-unparsed"}
+    assert ("软件采购数量完成率" not in unparsed) == software_read, unparsed
+    if not software_read:
+        assert unparsed["软件采购数量完成率"] == "若硬件采购类别与预期数出现调整,则酌情扣分"
+    assert "硬件采购数量完成率" in unparsed and "系统上线完成率" not in unparsed     # another group: not carried
