@@ -71,11 +71,16 @@ def draft(sheet: Sheet) -> tuple[str, dict]:
             lines.append(f"derive = {{ months_between = {_value(list(inp.derive))} }}")
     counts = {"indicators": 0, "rules": 0, "formulas": 0, "todo": 0}
     current: tuple[tuple | None, tuple | None] = (None, None)
-    for row, (g1, g2) in zip(sheet.rows, tree(sheet)):
+    groups = tree(sheet)
+    sums: dict[tuple, Decimal] = {}
+    for row, (g1, g2) in zip(sheet.rows, groups):
+        for key in ((1, g1), (2, g1, g2)):
+            sums[key] = sums.get(key, Decimal(0)) + (row.weight.value or 0)
+    for row, (g1, g2) in zip(sheet.rows, groups):
         if g1 != current[0]:
-            lines += ["", "[[level1]]", f"name = {_value(g1[0])}", f"weight = {_number(g1[1])}"]
+            lines += ["", "[[level1]]", f"name = {_value(g1[0])}", *_group_weight(g1[1], sums[(1, g1)])]
         if (g1, g2) != current:
-            lines += ["", "[[level1.level2]]", f"name = {_value(g2[0])}", f"weight = {_number(g2[1])}"]
+            lines += ["", "[[level1.level2]]", f"name = {_value(g2[0])}", *_group_weight(g2[1], sums[(2, g1, g2)])]
         current = (g1, g2)
         lines += ["", "[[level1.level2.indicator]]", f"name = {_value(row.name)}",
                   f"weight = {_number(row.weight.value)}"]
@@ -91,6 +96,13 @@ def draft(sheet: Sheet) -> tuple[str, dict]:
             lines += [f"# TODO: rule not read from {row.standard_cell or 'the sheet'}: “{quote}”",
                       'kind = "discretionary"']
     return "\n".join(lines) + "\n", counts
+
+
+def _group_weight(stated: Decimal | None, total: Decimal) -> list[str]:
+    """A group's weight as its label states it; a label with none gets the sum of its rows, marked."""
+    if stated is not None:
+        return [f"weight = {_number(stated)}"]
+    return ["# TODO: weight not stated on the sheet: the sum of its indicators", f"weight = {_number(total)}"]
 
 
 Group = tuple[str, Decimal | None, int]          # name, stated weight, position among its level's groups

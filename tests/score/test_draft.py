@@ -65,3 +65,15 @@ def test_cut():
     assert draft._cut([D(3), D(3), D(2), D(5)], [D(6), D(8)]) is None        # 7 ≠ 8
     assert draft._cut([D(4), D(3)], [D(6), D(1)]) is None                    # 4 + 3 overshoots 6
     assert draft._cut([D(3), D(3)], [D(6), D(2)]) is None                    # a group left empty
+
+
+def test_labels_without_weights_get_the_sum_of_their_rows_marked_for_review(tmp_path):
+    from seedbook import variant
+    sheet = read(build(tmp_path / "blank.xlsx", layout=variant("blank"))).sheet     # labels carry no weight
+    text = draft.draft(sheet)[0]
+    assert text.count("# TODO: weight not stated on the sheet") == 15       # 4 level-1 + 11 level-2 groups
+    out = tmp_path / "drafted.toml"
+    out.write_text(text, encoding="utf-8")
+    assert draft.check(out) == []
+    seed = read(build(tmp_path / "seed.xlsx")).sheet
+    assert "# TODO: weight not stated" not in draft.draft(seed)[0]
