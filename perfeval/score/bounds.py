@@ -63,6 +63,15 @@ def bound_of(cond: str, stem: str | None) -> tuple | None:
     return tier_of("".join(bounds))
 
 
+def _bare(full: Fact, stem: str | None) -> bool:
+    """`节约率≥10%，得满分`: no condition before the bound but words that restate it (资料齐全，且节约率
+    达到10%… is another condition, which a tier cannot hold)."""
+    text = full.data["text"]
+    cut = text.find(full.data["x"]) if full.data.get("x") else re.search(r"达到|≥|不低于|在|为", text).start()
+    clauses = [c for c in re.split(r"[,]", re.sub(r"^(?:项目|若|如)", "", text[:max(cut, 0)])) if c.strip("的且并")]
+    return all(stem and _changed(c, stem) for c in clauses)
+
+
 def measured(facts: list[Fact]) -> str | None:
     for f in facts:
         m = re.search(r"([\u4e00-\u9fff、]{2,14}?(?:率|度|幅度))", f.data.get("cond", "") or f.data.get("x", ""))
@@ -95,7 +104,7 @@ def tiers(rule, facts: list[Fact]) -> tuple[dict | None, list[Fact]]:
             found.append((None, False, Decimal(0), True, Decimal(f.data["lo"])))
         else:
             bound = bound_of(f.data["cond"], stem) if f.form == "tier" else \
-                ((Decimal(f.data["t"]) / 100, True, None, False) if "t" in f.data else None)
+                ((Decimal(f.data["t"]) / 100, True, None, False) if "t" in f.data and _bare(f, stem) else None)
             if bound is None:
                 return None, []
             found.append((*bound, _score(rule, f)))
