@@ -41,7 +41,7 @@ def test_the_seed_as_printed_drafts_a_rubric_that_checks_and_reproduces_its_tota
 
 
 def test_rows_at_a_page_top_go_to_the_group_their_weights_fill(tmp_path):
-    sheet = read(build(tmp_path / "seed.xlsx")).sheet
+    sheet = read(build(tmp_path / "seed.xlsx")).sheets[0]
     groups = {row.name: (g1[0], g2[0]) for row, (g1, g2) in zip(sheet.rows, draft.tree(sheet))}
     for name, where in EGOV_GROUPS.items():
         assert groups[name] == where, name
@@ -52,7 +52,7 @@ def test_rows_at_a_page_top_go_to_the_group_their_weights_fill(tmp_path):
 def test_weights_that_no_cut_fills_leave_the_tree_as_read_for_check_to_name(tmp_path):
     book = build(tmp_path / "seed.xlsx")
     edit_workbook(book, rename={"资金投入 (6)": "资金投入 (7)"})
-    sheet = read(book).sheet
+    sheet = read(book).sheets[0]
     groups = [g2[0] for g2 in (g[1] for g in draft.tree(sheet))]
     assert groups == [row.level2 for row in sheet.rows]
     out = tmp_path / "drafted.toml"
@@ -69,11 +69,11 @@ def test_cut():
 
 def test_labels_without_weights_get_the_sum_of_their_rows_marked_for_review(tmp_path):
     from seedbook import variant
-    sheet = read(build(tmp_path / "blank.xlsx", layout=variant("blank"))).sheet     # labels carry no weight
+    sheet = read(build(tmp_path / "blank.xlsx", layout=variant("blank"))).sheets[0]     # labels carry no weight
     text = draft.draft(sheet)[0]
     assert text.count("# TODO: weight not stated on the sheet") == 15       # 4 level-1 + 11 level-2 groups
     out = tmp_path / "drafted.toml"
     out.write_text(text, encoding="utf-8")
     assert draft.check(out) == []
-    seed = read(build(tmp_path / "seed.xlsx")).sheet
+    seed = read(build(tmp_path / "seed.xlsx")).sheets[0]
     assert "# TODO: weight not stated" not in draft.draft(seed)[0]

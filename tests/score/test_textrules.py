@@ -399,7 +399,7 @@ def test_a_clause_said_to_apply_below_is_read_with_the_rows_below(tmp_path, same
                  layout=variant("seed", seed_pages=False, page_headers=False))
     edit_workbook(path, rename={**RENAME, by_name["软件采购数量完成率"]["standard"]: plain,
                                 hardware: hardware if same_below else hardware.replace("（下同）", "")})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     unparsed = {f.indicator: f.params["quote"] for f in result.findings if f.code == "rule-unparsed"}
     assert ("软件采购数量完成率" not in unparsed) == software_read, unparsed
     if not software_read:
