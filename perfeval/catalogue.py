@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from perfeval.model import SEQUENCE, Finding, Phrase, Severity, Working
 from perfeval.numbers import fmt
-from perfeval.phrases import HELP_EN, YEAR_WORDS, LABELS, ROLLUP_WORDS
+from perfeval.phrases import YEAR_WORDS, LABELS, ROLLUP_WORDS
+from perfeval.phrases_help import HELP_EN
 
 
 @dataclass(frozen=True)
