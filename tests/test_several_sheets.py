@@ -170,3 +170,20 @@ def test_a_blank_form_beside_a_filled_sheet_is_no_project(tmp_path):
                 cell.value = None
     wb.save(path)
     assert [s.sheet for s in read(path).sheets] == ["项目1"]
+
+
+def test_a_chart_sheet_is_passed_over_and_kept_in_the_copy(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+    path = build_projects(tmp_path / "chart.xlsx", PROJECTS[:2], before=("封面",))
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["项目1"], min_col=4, min_row=6, max_row=10))
+    wb.create_chartsheet("图表", 1).add_chart(chart)
+    wb.save(path)
+    for fast in (False, True):
+        assert [r.sheet for r in pipeline.check_file(path, fast=fast)] == ["项目1", "项目2"]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["check", str(path), "--out", str(out), "--format", "json"])
+    assert [f["sheet"] for f in json.loads(result.output)["files"]] == ["项目1", "项目2"]
+    assert openpyxl.load_workbook(out / "chart.checked.xlsx").sheetnames == \
+        ["封面", "图表", "项目1", "项目2", "汇总", "复核结果"]
