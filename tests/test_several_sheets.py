@@ -187,3 +187,11 @@ def test_a_chart_sheet_is_passed_over_and_kept_in_the_copy(tmp_path):
     assert [f["sheet"] for f in json.loads(result.output)["files"]] == ["项目1", "项目2"]
     assert openpyxl.load_workbook(out / "chart.checked.xlsx").sheetnames == \
         ["封面", "图表", "项目1", "项目2", "汇总", "复核结果"]
+
+
+def test_the_rollup_counts_one_file_and_three_projects(out, tmp_path):
+    from perfeval.rollup import tables as rollup_tables
+    inbox, folder, _ = out
+    for source in (inbox, folder / "perfeval.db"):
+        counts = rollup_tables.build(rollup_tables.collect([source])).counts
+        assert (counts["files"], counts["projects"]) == (1, 3)
