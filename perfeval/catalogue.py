@@ -15,6 +15,7 @@ from decimal import Decimal
 from perfeval.model import SEQUENCE, Finding, Phrase, Severity, Working
 from perfeval.numbers import fmt
 from perfeval.phrases import YEAR_WORDS, LABELS, ROLLUP_WORDS
+from perfeval.phrases_help import HELP_EN
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,12 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
          {"zh": "文字中的比率未按评分标准的口径计算", "en": "a rate in the text is computed on another basis than the rubric's"},
          {"zh": "文字中的{input} {stated} 按{used}而非{wanted}计算：{formula}",
           "en": "the {input} of {stated} in the text is computed over {used}, not {wanted}: {formula}"}),
+    Code("data-sheet-unassigned", W,
+         {"zh": "基础数据工作表未指明所服务的评分表，其数据未用于重算",
+          "en": "a 基础数据 sheet names no scoring sheet: its figures were not used"},
+         {"zh": "工作表“{data}”的标题未指明服务本工作簿的哪个评分表，其数据未用于重算；请改名为“基础数据-评分表名”",
+          "en": "the title of sheet “{data}” names none of this workbook's scoring sheets, so its figures were "
+                "not used; rename it “基础数据-<scoring sheet name>”"}),
     Code("text-sum-mismatch", W,
          {"zh": "文字所列分项之和与所述总额不符", "en": "a text lists parts that do not add up to its total"},
          {"zh": "文字写“{quote}”，分项之和 {formula}（万元）",
@@ -253,3 +260,13 @@ def explain(code: str, lang: str = "zh") -> str:
     for head, part in zip(heads, EXPLAIN_PARTS):
         lines += [head + ("：" if lang == "zh" else ":"), f"  {texts.get(part, '—')}", ""]
     return "\n".join(lines).rstrip("\n")
+
+
+def help_text(text: str, lang: str) -> str:
+    """A command's or option's --help text in `lang` (written in Chinese; HELP_EN has the English)."""
+    if lang != "en" or not text:
+        return text
+    folded = re.sub(r"\s*\n\s*", "", text).strip()          # Chinese lines wrap without a space
+    for zh in sorted(HELP_EN, key=len, reverse=True):      # whole texts first, then appended parts
+        folded = folded.replace(zh, HELP_EN[zh])
+    return folded

@@ -23,7 +23,8 @@ from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read import limits
 from perfeval.read import selfeval
-from perfeval.read.layout import find_header, read_table, serve_basic_data
+from perfeval.read import datasheet
+from perfeval.read.layout import find_header, read_table
 from perfeval.catalogue import say
 from perfeval.model import Phrase, Sheet
 
@@ -143,11 +144,13 @@ def read_sheets(path: str | Path) -> list[Sheet]:
 
 def _locate(path: Path, grids: _Grids) -> list[Sheet]:
     """Every sheet that holds a scoring table, in workbook order; the others (封面, 说明, 基础数据, our
-    own 汇总 and 复核结果 of an earlier check) are not scoring sheets and are passed over."""
+    own 汇总 and 复核结果 of an earlier check) are not scoring sheets and are passed over, and so is a
+    table with no indicator row (a blank form) when another sheet has one."""
     sheets = [sheet for title in grids.sheetnames if (sheet := _scoring_sheet(path, grids, title)) is not None]
     if not sheets:
         raise Unreadable("no_table")
-    return serve_basic_data(sheets, grids)
+    filled = [s for s in sheets if s.rows]          # a blank copy of the form beside filled ones is no project
+    return datasheet.serve(filled or sheets[:1], grids)
 
 
 def _scoring_sheet(path: Path, grids: _Grids, title: str) -> Sheet | None:
