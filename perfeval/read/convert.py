@@ -20,7 +20,10 @@ MAX_CELLS = 2_000_000           # one sheet, as the ordinary reader's limit
 def to_xlsx(source: Path, target: Path, kind: str) -> None:
     """Write the values of every worksheet of `source` (a `kind` file: .xls, .xlsb, .ods) to `target`."""
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(source))
+        with open(source, "rb") as fh:      # from a file object calamine goes by the bytes, not the name
+            book = python_calamine.CalamineWorkbook.from_filelike(fh)
+    except OSError as exc:
+        raise Unreadable("cannot_open", detail=str(exc.strerror or exc)) from None
     except Exception as exc:        # calamine's errors name the damage; one line of it is enough
         raise Unreadable("legacy_unreadable", kind=kind, detail=_one_line(exc)) from None
     wb = Workbook()
