@@ -48,12 +48,19 @@ OPENING: dict[str, tuple[str, str]] = {
                         "a legacy .xls/.et or password-protected workbook cannot be read here: check it with "
                         "perfeval check, or save it as .xlsx"),
     # notes of an annotated copy made from a converted or decrypted file (汇总 and output_notes)
-    "source.converted": ("本复核副本由 {kind} 文件转换为 .xlsx：只带有各工作表的数值与合并单元格；原文件的格式（字体、"
-                         "边框、颜色、列宽）、公式（只保留文件中保存的计算结果）、批注与图片均未带入。原文件未被改动",
-                         "this copy was converted from a {kind} file to .xlsx: it carries each sheet's values and "
-                         "merged cells only; the original's formatting (fonts, borders, colours, column widths), "
-                         "formulas (only their saved results are kept), comments and images are not carried. "
-                         "The original file was not changed"),
+    "source.converted": ("本复核副本由 {kind} 文件转换为 .xlsx：只带有各工作表的数值、合并单元格与列宽；原文件的格式（字体、"
+                         "边框、颜色、行高）、公式（只保留文件中保存的计算结果）、批注与图片均未带入。原文件未被改动",
+                         "this copy was converted from a {kind} file to .xlsx: it carries each sheet's values, merged "
+                         "cells and column widths only; the original's formatting (fonts, borders, colours, row "
+                         "heights), formulas (only their saved results are kept), comments and images are not "
+                         "carried. The original file was not changed"),
+    "source.converted_values": ("本复核副本由 {kind} 文件转换为 .xlsx：只带有各工作表的数值（及文件给出的合并单元格）；原文件的"
+                                "格式（字体、边框、颜色、列宽、行高）、公式（只保留文件中保存的计算结果）、批注与图片均未带入。"
+                                "原文件未被改动",
+                                "this copy was converted from a {kind} file to .xlsx: it carries each sheet's values "
+                                "(and merged cells where the file gives them) only; the original's formatting (fonts, "
+                                "borders, colours, column widths, row heights), formulas (only their saved results are "
+                                "kept), comments and images are not carried. The original file was not changed"),
     "source.decrypted": ("原文件设有打开密码，已用所给密码打开；本复核副本不设密码，请妥善保管",
                          "the original has an opening password and was opened with the password given; this "
                          "copy has no password: keep it safe"),

@@ -2,8 +2,8 @@
 
 Every worksheet's values (formulas as the values last computed and saved in the file: calamine reads
 no formula), laid out from A1 as in the original, and its merged ranges where calamine gives them
-(.xls and .xlsx; not .ods). Formatting, column widths, comments, images and formulas are not carried:
-the annotated copy says so on its 汇总 sheet.
+(.xls and .xlsx; not .ods), and a .xls's column widths (read/biff.py: calamine gives none). Formatting,
+row heights, comments, images and formulas are not carried: the annotated copy says so on its 汇总 sheet.
 """
 from __future__ import annotations
 
@@ -11,14 +11,18 @@ from pathlib import Path
 
 import python_calamine
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
+from perfeval.read import biff
 from perfeval.read.workbook import Unreadable
 
 MAX_CELLS = 2_000_000           # one sheet, as the ordinary reader's limit
 
 
 def to_xlsx(source: Path, target: Path, kind: str) -> None:
-    """Write the values of every worksheet of `source` (a `kind` file: .xls, .xlsb, .ods) to `target`."""
+    """Write the values of every worksheet of `source` (a `kind` file: .xls, .xlsb, .ods) to `target`,
+    with merged ranges where calamine gives them and, from a BIFF8 file, column widths (biff.py)."""
+    widths = biff.column_widths(source) if kind == ".xls" else {}
     try:
         with open(source, "rb") as fh:      # from a file object calamine goes by the bytes, not the name
             book = python_calamine.CalamineWorkbook.from_filelike(fh)
@@ -42,7 +46,11 @@ def to_xlsx(source: Path, target: Path, kind: str) -> None:
                 raise
             except Exception as exc:
                 raise Unreadable("legacy_unreadable", kind=kind, detail=_one_line(exc)) from None
-            _fill(wb.create_sheet(title), rows, merged)
+            ws = wb.create_sheet(title)
+            _fill(ws, rows, merged)
+            for col, width in widths.get(title, {}).items():
+                if col <= max(map(len, rows), default=0) and width > 0:     # not the filler up to column IV
+                    ws.column_dimensions[get_column_letter(col)].width = width
     if not wb.worksheets:
         raise Unreadable("no_table")
     wb.save(target)

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -31,7 +32,7 @@ from msoffcrypto import exceptions as crypto_errors
 
 from perfeval.model import Phrase
 from perfeval.read import convert
-from perfeval.read.workbook import Unreadable
+from perfeval.read.workbook import MAX_UNPACKED, Unreadable
 
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -96,14 +97,15 @@ def classify(path: Path) -> str:
 def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.bin" in names:
-                return XLSB
-            if "mimetype" in names and zf.read("mimetype").strip() == ODS_MIME:
-                return ODS
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError, EOFError):
-        pass                            # preflight names the damage
-    return OOXML
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            kind = XLSB if "xl/workbook.bin" in names else \
+                ODS if "mimetype" in names and zf.read("mimetype")[:100].strip() == ODS_MIME else OOXML
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError, EOFError, zlib.error):
+        return OOXML                    # preflight names the damage
+    if kind != OOXML and sum(i.file_size for i in infos) > MAX_UNPACKED:
+        raise Unreadable("too_big_unpacked")      # before calamine unpacks it (OOXML: preflight's own check)
+    return kind
 
 
 def _ole_kind(path: Path) -> str:
@@ -163,7 +165,8 @@ def _prepare(path: Path, kind: str, password: Password | None, folder: Path) -> 
         return Source(path, kind, decrypted, notes)
     target = folder / "converted.xlsx"
     convert.to_xlsx(path, target, CONVERTED[kind])
-    return Source(target, kind, decrypted, notes + (Phrase("source.converted", {"kind": CONVERTED[kind]}),))
+    said = "source.converted" if kind == XLS else "source.converted_values"     # .xls: with its column widths
+    return Source(target, kind, decrypted, notes + (Phrase(said, {"kind": CONVERTED[kind]}),))
 
 
 def _decrypt(path: Path, kind: str, password: Password | None, folder: Path) -> Path:

@@ -96,6 +96,11 @@ def test_a_converted_file_gets_an_annotated_xlsx_copy_that_says_so(made, tmp_pat
     assert f".{kind}" in summary and "公式" in summary and "格式" in summary
     assert made[kind].read_bytes() == before                   # the original is never written
     assert wb["评分表"]["H9"].comment is not None               # the marks are there
+    original = openpyxl.load_workbook(made["xlsx"])["评分表"]
+    if kind == "xls":                                          # merges from calamine, widths from COLINFO
+        assert {str(r) for r in wb["评分表"].merged_cells.ranges} == {str(r) for r in original.merged_cells.ranges}
+        assert {c: d.width for c, d in wb["评分表"].column_dimensions.items() if d.width} == \
+            {c: d.width for c, d in original.column_dimensions.items() if d.width}
     run_soffice([out], "csv", tmp_path / "csv")                # LibreOffice opens the copy
     assert (tmp_path / "csv" / "seed.checked.csv").stat().st_size > 0
     assert leftovers() == []
