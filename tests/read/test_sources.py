@@ -11,6 +11,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -27,6 +28,23 @@ from perfeval.read import sources
 from perfeval.read.sources import Password
 
 PASSWORD = "密码-Pw9!x"
+XLS_PASSWORD = "xls-Pw9"
+ENCRYPT_BASIC = """
+Sub Encrypt(source As String, target As String, password As String)
+  Dim opening(0) As New com.sun.star.beans.PropertyValue
+  opening(0).Name = "Hidden" : opening(0).Value = True
+  document = StarDesktop.loadComponentFromURL(ConvertToURL(source), "_blank", 0, opening())
+  Dim saving(1) As New com.sun.star.beans.PropertyValue
+  saving(0).Name = "FilterName" : saving(0).Value = "MS Excel 97"
+  saving(1).Name = "Password" : saving(1).Value = password
+  document.storeToURL(ConvertToURL(target), saving())
+  document.close(True)
+End Sub
+"""
+ENCRYPT_MODULE = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC '
+                  '"-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n<script:module '
+                  'xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">'
+                  + escape(ENCRYPT_BASIC, {'"': "&quot;"}) + "</script:module>\n")
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
 
@@ -40,10 +58,26 @@ def made(tmp_path_factory) -> dict[str, Path]:
         run_soffice([seed], "xls", folder / "xls")
         run_soffice([seed], "ods", folder / "ods")
         files["xls"], files["ods"] = folder / "xls" / "seed.xls", folder / "ods" / "seed.ods"
+        files["encrypted_xls"] = encrypted_xls(seed, folder / "encrypted.xls", XLS_PASSWORD)
     with seed.open("rb") as plain, (folder / "encrypted.xlsx").open("wb") as out:
         OOXMLFile(plain).encrypt(PASSWORD, out)
     files["encrypted"] = folder / "encrypted.xlsx"
     return files
+
+
+def encrypted_xls(source: Path, target: Path, password: str) -> Path:
+    """A .xls with an opening password, saved by LibreOffice through a Basic macro in a private profile
+    (soffice --convert-to cannot set a password; msoffcrypto-tool encrypts OOXML only)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp) / "profile"
+        soffice = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless"]
+        subprocess.run([*soffice, "--convert-to", "csv", "--outdir", tmp, str(source)], capture_output=True,
+                       timeout=300, check=True)                   # lays out the profile, its Standard library
+        (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(ENCRYPT_MODULE, encoding="utf-8")
+        shutil.rmtree(profile / "user" / "pack", ignore_errors=True)
+        subprocess.run([*soffice, f'macro:///Standard.Module1.Encrypt("{source}","{target}","{password}")'],
+                       capture_output=True, timeout=300, check=True)
+    return target
 
 
 def facts(result) -> tuple:
@@ -171,3 +205,12 @@ def test_the_folder_search_finds_every_workbook_format(tmp_path):
         (tmp_path / name).write_bytes(b"x")
     assert [p.name for p in walk(tmp_path)] == ["a.xlsx", "b.xlsm", "c.xls", "d.XLS", "e.et", "f.ett", "g.ods",
                                                 "h.xlsb"]
+
+
+@needs_soffice
+def test_an_encrypted_xls_opens_with_its_password_only(made):
+    assert sources.classify(made["encrypted_xls"]) == sources.ENCRYPTED_XLS
+    assert facts(check_one(made["encrypted_xls"], password=Password(XLS_PASSWORD))) == facts(check_one(made["xlsx"]))
+    assert check_one(made["encrypted_xls"]).error.key == "reason.password_needed"
+    assert check_one(made["encrypted_xls"], password=Password("not it")).error.key == "reason.password_wrong"
+    assert leftovers() == []
