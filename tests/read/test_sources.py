@@ -214,3 +214,18 @@ def test_an_encrypted_xls_opens_with_its_password_only(made):
     assert check_one(made["encrypted_xls"]).error.key == "reason.password_needed"
     assert check_one(made["encrypted_xls"], password=Password("not it")).error.key == "reason.password_wrong"
     assert leftovers() == []
+
+
+def test_a_killed_workers_temporary_folder_is_swept_by_the_next(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()                                                 # a process that no longer runs
+    orphan = Path(tempfile.gettempdir()) / f"{sources.TEMP_PREFIX}{gone.pid}-killed"
+    orphan.mkdir()
+    (orphan / "converted.xlsx").write_bytes(b"left behind")
+    mine = Path(tempfile.mkdtemp(prefix=f"{sources.TEMP_PREFIX}{os.getpid()}-"))     # a live process's: kept
+    try:
+        sources._sweep_orphans()
+        assert not orphan.exists() and mine.exists()
+    finally:
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(mine, ignore_errors=True)
