@@ -46,7 +46,8 @@ def quoted() -> list[str]:
             names |= {inp.name, *inp.aliases, *inp.keywords}
     for path in (rubrics.templates_dir() / "rubrics").glob("selfeval*.toml"):    # the forms' own words
         names |= {s for s in _strings(tomllib.loads(path.read_text(encoding="utf-8"))) if len(s) > 1 and CJK.search(s)}
-    for result in (r for path in sorted(SAMPLES.glob("*.xlsx")) for r in pipeline.check_file(path)):
+    samples = sorted([*SAMPLES.glob("*.xlsx"), *SAMPLES.glob("*.xls")])        # 11 is a .xls
+    for result in (r for path in samples for r in pipeline.check_file(path)):
         path = Path(result.path)
         p = result.project
         names |= {str(path), path.name, path.stem, result.sheet, result.where, result.title, p.unit, p.name, p.code,
@@ -54,7 +55,8 @@ def quoted() -> list[str]:
         for i in result.indicators:
             names |= {i.name, i.level1, i.level2, i.reason}
         names |= {v for f in result.findings for v in (f.entered, f.expected) if isinstance(v, str)}   # 满分
-        names |= set(openpyxl.load_workbook(path, read_only=True).sheetnames)
+        if path.suffix == ".xlsx":
+            names |= set(openpyxl.load_workbook(path, read_only=True).sheetnames)
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -195,3 +197,13 @@ def test_every_phrase_has_both_languages():
         fields = [set(re.findall(r"{(\w+)}", t)) for t in texts]
         assert fields[0] == fields[1], key
         assert not CJK.search(QUOTES.sub("", re.sub(r"{\w+}", "", texts[1]))), key
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["watch"], ["rollup"], ["rules"], ["explain"], ["template"],
+                                     ["rubric"], ["rubric", "draft"], ["rubric", "check"]])
+def test_help_in_english_and_back(command):
+    english = CliRunner().invoke(main, [*command, "--help", "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    assert not CJK.search(english.output.replace("基础数据", "").replace("评分标准", "")), english.output
+    chinese = CliRunner().invoke(main, [*command, "--help"])       # the next run is Chinese again
+    assert CJK.search(chinese.output) and chinese.output != english.output

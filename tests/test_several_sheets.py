@@ -157,3 +157,16 @@ def test_the_rollup_counts_each_sheet_as_a_project(out, tmp_path, source):
     assert sorted(r["项目名称"] for r in rows) == ["政务云平台", "数据共享交换平台", "金审工程二期"]
     assert all(r["状态"] != "重复（未计入）" for r in rows)
     assert sorted(Path(r["来源文件"]).name for r in rows) == [f"三个项目.xlsx[项目{i}]" for i in (1, 2, 3)]
+
+
+def test_a_blank_form_beside_a_filled_sheet_is_no_project(tmp_path):
+    path = build_projects(tmp_path / "blank.xlsx", PROJECTS[:1])
+    wb = openpyxl.load_workbook(path)
+    blank = wb.copy_worksheet(wb["项目1"])
+    blank.title = "空白表"
+    for row in blank.iter_rows(min_row=6):
+        for cell in row:
+            if type(cell).__name__ == "Cell":
+                cell.value = None
+    wb.save(path)
+    assert [s.sheet for s in read(path).sheets] == ["项目1"]

@@ -15,6 +15,7 @@ from perfeval.check.table import finding
 from perfeval.model import Finding, Working
 from perfeval.numbers import fmt, fmt_rate, round_half_up
 from perfeval.score.selfeval import BUDGET_NAME, SelfEvalRecomputation
+from perfeval.score.rules import expr
 
 
 def check_budget(rc: SelfEvalRecomputation) -> Iterator[Finding]:
@@ -115,7 +116,7 @@ def check_total(rc: SelfEvalRecomputation) -> Iterator[Finding]:
         yield finding(rc, "total-rounded", total.cell, None, entered=total.value, expected=added, **scaled)
     else:
         yield finding(rc, "total-mismatch", total.cell, None, entered=total.value, expected=added,
-                      working=Working(scaled["formula"]) if scaled else None)
+                      working=Working((expr(scaled["formula"]),)) if scaled else None)
 
 
 def check_grade(rc: SelfEvalRecomputation) -> Iterator[Finding]:

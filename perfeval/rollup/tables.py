@@ -134,7 +134,7 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     files = [(keys[c.id], f"{c.path}[{c.sheet}]" if sheets[c.path] > 1 else c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
               c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
               c.total_recomputed, c.grade_entered, c.grade_recomputed,
-              *rows.counts.get(c.id, (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger
+              *rows.counts.get(c.id, (0, 0, 0)), c.execution_rate) for c in checks]
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, f)
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
