@@ -76,6 +76,8 @@ def test_a_data_sheet_serves_the_sheet_it_names_or_the_only_one(tmp_path):
     assert second.basic_data[0][2] == "基础数据-项目2!B2"
     plain = build_projects(tmp_path / "plain.xlsx", PROJECTS[:2], data={"基础数据": figures})
     assert [s.basic_data for s in read(plain).sheets] == [(), ()]        # whose? neither is named
+    said = [[f.params for f in r.findings if f.code == "data-sheet-unassigned"] for r in pipeline.check_file(plain)]
+    assert said == [[{"data": "基础数据"}]] * 2
     only = build_projects(tmp_path / "only.xlsx", PROJECTS[:1], before=("说明",), data={"基础数据": figures})
     (sheet,) = read(only).sheets
     assert len(sheet.basic_data) == 2
@@ -170,3 +172,28 @@ def test_a_blank_form_beside_a_filled_sheet_is_no_project(tmp_path):
                 cell.value = None
     wb.save(path)
     assert [s.sheet for s in read(path).sheets] == ["项目1"]
+
+
+def test_a_chart_sheet_is_passed_over_and_kept_in_the_copy(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+    path = build_projects(tmp_path / "chart.xlsx", PROJECTS[:2], before=("封面",))
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["项目1"], min_col=4, min_row=6, max_row=10))
+    wb.create_chartsheet("图表", 1).add_chart(chart)
+    wb.save(path)
+    for fast in (False, True):
+        assert [r.sheet for r in pipeline.check_file(path, fast=fast)] == ["项目1", "项目2"]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["check", str(path), "--out", str(out), "--format", "json"])
+    assert [f["sheet"] for f in json.loads(result.output)["files"]] == ["项目1", "项目2"]
+    assert openpyxl.load_workbook(out / "chart.checked.xlsx").sheetnames == \
+        ["封面", "图表", "项目1", "项目2", "汇总", "复核结果"]
+
+
+def test_the_rollup_counts_one_file_and_three_projects(out, tmp_path):
+    from perfeval.rollup import tables as rollup_tables
+    inbox, folder, _ = out
+    for source in (inbox, folder / "perfeval.db"):
+        counts = rollup_tables.build(rollup_tables.collect([source])).counts
+        assert (counts["files"], counts["projects"]) == (1, 3)
