@@ -60,7 +60,7 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
     if size == 0:
         raise Unreadable("empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise Unreadable("encrypted")
+        raise Unreadable("ole_here")        # .xls or encrypted: pipeline reads those through sources.prepared
     if not head.startswith(b"PK"):
         raise Unreadable("not_xlsx")
     try:
@@ -115,6 +115,8 @@ class Opened:
     sheets: list[Sheet]
     workbook: Workbook
     original: fidelity.Original | None = None
+    source: Path | None = None          # the package the copy is made from (a converted or decrypted one)
+    notes: tuple[Phrase, ...] = ()      # what was done to read it (sources.Source.notes), for 汇总
 
 
 def read(path: str | Path, sha256: str | None = None) -> Opened:
@@ -125,7 +127,7 @@ def read(path: str | Path, sha256: str | None = None) -> Opened:
         warnings.simplefilter("always")
         wb = open_workbook(path)
     sheets = _locate(path, _Grids(wb, path))
-    return Opened(sheets, wb, _original(path, tuple(str(w.message) for w in caught), sha256))
+    return Opened(sheets, wb, _original(path, tuple(str(w.message) for w in caught), sha256), path)
 
 
 def read_sheets(path: str | Path) -> list[Sheet]:

@@ -49,8 +49,9 @@ def write(opened: Opened, results: tuple[SheetResult, ...], path: Path, lang: st
     summary = Grid(_free_title(taken, label("sheet.summary", lang)))
     listing = Grid(_free_title(taken + [summary.title], label("sheet.findings", lang)))
     try:
-        with package.Package(Path(results[0].path)) as pkg:
-            stated = [_copy_note(n, lang) for n in pkg.survey({s: list(m) for s, m in marks.items()})]
+        with package.Package(Path(opened.source or results[0].path)) as pkg:
+            stated = [say(n, lang) for n in opened.notes]       # converted from .xls, decrypted: said first
+            stated += [_copy_note(n, lang) for n in pkg.survey({s: list(m) for s, m in marks.items()})]
             _findings_sheet(listing, findings, anchors, levels, len(results) > 1, lang)
             _summary_sheet(summary, results, original, stated, lang)
             pkg.save(path, package.Edits(
