@@ -16,9 +16,10 @@ import openpyxl
 import python_calamine
 from defusedxml import DefusedXmlException
 from openpyxl.cell.rich_text import CellRichText
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 
+from perfeval.read import cached
 from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read import limits
@@ -189,9 +190,10 @@ class _Grids:
     def __init__(self, wb: Workbook, path: Path):
         self.wb, self.path = wb, path
         self._grids: dict[str, list[tuple]] = {}
-        self._cached: Workbook | None = None
-        self._evaluating: list[tuple[str, str]] = []          # the formula cells being evaluated, outermost first
-        self._memo: dict[tuple[str, str], object] = {}        # each formula cell evaluated once
+        self._cached: cached.CachedValues | None = None      # read when a formula is not evaluated
+        self._evaluating: list[tuple[str, int, int]] = []     # the formula cells being evaluated, outermost first
+        self._memo: dict[tuple[str, int, int], object] = {}   # each formula cell evaluated once
+        self._failed: set[tuple[str, int, int]] = set()        # ... or failed once (past a budget)
         self._work = 0                                        # cells looked up by formulas, this workbook
 
     @property
@@ -229,10 +231,16 @@ class _Grids:
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
-        """Evaluated once per cell. Past the depth (MAX_DEPTH formulas inside one another) or work
-        (MAX_WORK cells looked up) budget, the outermost formula is not evaluated: its cached value
-        stands, or, with none, the formula text itself (a score that is text: score-not-numeric)."""
-        key = (title, f"{get_column_letter(col)}{row}")
+        """Evaluated at most once per cell, whatever happens. Past the depth (MAX_DEPTH formulas inside
+        one another) or work (MAX_WORK cells looked up) budget, every formula of the chain fails and is
+        remembered as failed: a formula that refers to a failed cell fails too, without walking the
+        chain again. The outermost formula, and a failed cell read for itself, is not evaluated: its
+        cached value stands, or, with none, the formula text itself (score-not-numeric)."""
+        key = (title, row, col)
+        if key in self._failed:
+            if self._evaluating:
+                raise formulas.Budget("refers to a formula past the budget")
+            return self._over_budget(title, row, col, text)
         if key in self._memo:
             return self._memo[key]
         if key in self._evaluating:
@@ -242,14 +250,11 @@ class _Grids:
         self._evaluating.append(key)
         try:
             value = formulas.evaluate(text, lambda sheet, ref: self._ref(sheet or title, ref))
-        except formulas.Budget:
+        except (formulas.Budget, RecursionError) as exc:     # RecursionError: a backstop, the budgets keep well below it
+            self._failed.add(key)
             if len(self._evaluating) > 1:
-                raise                                        # up to the outermost formula
-            value = self._over_budget(title, row, col, text)
-        except RecursionError:                               # a backstop: the budgets keep well below it
-            if len(self._evaluating) > 1:
-                raise formulas.Budget("recursion") from None
-            value = self._over_budget(title, row, col, text)
+                raise formulas.Budget(str(exc)) from None    # up to the outermost formula
+            return self._over_budget(title, row, col, text)
         except (formulas.Unsupported, ArithmeticError, ValueError):
             value = self._cached_value(title, row, col)
         finally:
@@ -272,9 +277,8 @@ class _Grids:
 
     def _cached_value(self, title: str, row: int, col: int) -> object:
         if self._cached is None:
-            self._cached = open_workbook(self.path, data_only=True)
-        value = self._cached[title].cell(row=row, column=col).value
-        return value if isinstance(value, (str, int, float, bool)) else None
+            self._cached = cached.CachedValues(self.path, lambda: open_workbook(self.path, data_only=True))
+        return self._cached.value(title, row, col)
 
     def text(self, title: str, row: int, col: int) -> str:
         value = self.value(title, row, col)
