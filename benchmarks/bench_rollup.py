@@ -111,7 +111,7 @@ def read_floor(paths: list[Path]) -> tuple[float, float]:
 
 
 def build_ledger(db_path: Path, paths: list[Path], projects: int) -> None:
-    results = list(pool.run(paths, None, jobs=2, fast=True))
+    results = [r for rs in pool.run(paths, None, jobs=2, fast=True) for r in rs]
     now = datetime.now(timezone.utc)
     with ledger.Ledger(db_path) as db:
         for k in range(projects):
@@ -120,7 +120,7 @@ def build_ledger(db_path: Path, paths: list[Path], projects: int) -> None:
             p = base.project
             result = replace(base, path=f"{base.path}#{copy}", project=Project(
                 p.unit, f"{p.code}-{copy}", f"{p.name}（{copy}）", p.budget, p.budget_cell))
-            db.record(f"{k:064x}", "bench", result, checked_at=now - timedelta(seconds=projects - k))
+            db.record(f"{k:064x}", "bench", (result,), checked_at=now - timedelta(seconds=projects - k))
 
 
 def load() -> str:

@@ -60,14 +60,15 @@ def run_chunk(work: Path, chunk: int, n: int) -> None:
         path.write_bytes(content)
         fast = count[0] % 2 == 0
         started = time.monotonic()
-        result = pool.check_file(path, output=None if fast else copies / "copy.xlsx", fast=fast)
-        rendered = formats.write("json", [result], io.StringIO())
+        results = pool.check_file(path, output=None if fast else copies / "copy.xlsx", fast=fast)
+        rendered = formats.write("json", list(results), io.StringIO())
         took = time.monotonic() - started
+        result = results[0]
         reason = say(result.error) if result.error else ""
-        copy_error = say(result.output_error) if getattr(result, "output_error", None) else ""
-        line = {"file": path.name, "fast": fast, "status": str(result.status.value), "seconds": round(took, 3),
-                "internal": bool(result.internal or rendered.internal), "reason": reason[:100],
-                "copy_error": copy_error[:160]}
+        copy_error = say(result.output_error) if result.output_error else ""
+        line = {"file": path.name, "fast": fast, "status": str(result.status.value), "sheets": len(results),
+                "seconds": round(took, 3), "internal": any(r.internal for r in results) or bool(rendered.internal),
+                "reason": reason[:100], "copy_error": copy_error[:160]}
         tally.write(json.dumps(line, ensure_ascii=False) + "\n")
         tally.flush()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import TypeVar, Iterator
 
 import click
 
@@ -25,8 +25,11 @@ def _check_rubric(rubric: str | None) -> None:
             raise click.UsageError(str(exc)) from None
 
 
-def _progress(results: Iterator[SheetResult], total: int, lang: str) -> Iterator[SheetResult]:
-    """click's progress bar on stderr for batches, when stderr is a terminal."""
+T = TypeVar("T")
+
+
+def _progress(results: Iterator[T], total: int, lang: str) -> Iterator[T]:
+    """click's progress bar on stderr for batches (one step per file), when stderr is a terminal."""
     if total < 2 or not sys.stderr.isatty():
         yield from results
         return

@@ -344,6 +344,12 @@ class SheetResult:
     tree: tuple[tuple[str, str | None, str | None], ...] = ()   # (indicator, level-1, level-2): rubric and rows
     execution_rate: Decimal | None = None   # 自评表: the recomputed 执行率 (全年执行数 / 全年预算数)
     internal: bool = False             # unreadable because of a bug of ours, not the file (exit code 3)
+    several: bool = False              # its workbook holds several scoring sheets: reports name the sheet
+
+    @property
+    def where(self) -> str:
+        """How reports name it: `path`, or `path[sheet]` when its workbook holds several scoring sheets."""
+        return f"{self.path}[{self.sheet}]" if self.several else self.path
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))     # "ok" read back from the ledger

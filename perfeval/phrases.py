@@ -272,6 +272,10 @@ LABELS.update({
                      "错误 {errors} 处，警告 {warnings} 处，提示 {notes} 处",
                      "{files} files: {ok} ok, {flagged} flagged, {unreadable} unreadable, {skipped} skipped; "
                      "{errors} errors, {warnings} warnings, {notes} notes"),
+    "report.tally_sheets": ("共 {files} 个文件（{sheets} 个评分表）：{ok} 个无问题，{flagged} 个有问题，{unreadable} 个无法读取，"
+                            "{skipped} 个已跳过；错误 {errors} 处，警告 {warnings} 处，提示 {notes} 处",
+                            "{files} files ({sheets} scoring sheets): {ok} ok, {flagged} flagged, {unreadable} unreadable, "
+                            "{skipped} skipped; {errors} errors, {warnings} warnings, {notes} notes"),
     "log.counts": ("合计 {entered}→{recomputed}  等级 {grade_entered}/{grade_recomputed}  "
                    "错误 {errors} 警告 {warnings} 提示 {notes}",
                    "total {entered}→{recomputed}  grade {grade_entered}/{grade_recomputed}  "

@@ -15,15 +15,14 @@ from perfeval.check import text as text_checks
 from perfeval.files import skip_reason
 from perfeval.model import SheetResult, GroupResult, IndicatorResult, Phrase, Severity, Sheet, Status
 from perfeval.numbers import round_half_up
-from perfeval.read.workbook import Opened, Unreadable, read, read_sheet, sha256_of
+from perfeval.read.workbook import Opened, Unreadable, read, read_sheets, sha256_of
 from perfeval.score import recompute
 from perfeval.score import selfeval as selfeval_score
 
 
-def evaluate(opened: Opened | Sheet, forced: rubrics.Rubric | None = None,
+def evaluate(sheet: Sheet, forced: rubrics.Rubric | None = None,
              available: list[rubrics.Rubric] | None = None) -> tuple[SheetResult, recompute.Recomputation]:
-    """read -> recompute -> check for one opened workbook (or a Sheet read without one)."""
-    sheet = opened.sheet if isinstance(opened, Opened) else opened
+    """recompute -> check for one scoring sheet."""
     if sheet.layout is not None:        # a 项目支出绩效自评表: its own family of rubrics and checks
         rubric = forced if isinstance(forced, rubric_selfeval.SelfEvalRubric) else \
             next(r for r in rubric_selfeval.builtin() if r.id == sheet.layout)
@@ -99,32 +98,40 @@ def _position(cell: str | None) -> tuple[int, str]:
     return (int(digits or 0), letters.rjust(3))
 
 
+Results = tuple[SheetResult, ...]
+
+
 def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = False,
-               finish: Callable[[Opened, SheetResult], SheetResult] | None = None,
-               sha256: str | None = None) -> SheetResult:
-    """One file, never raising: unreadable files come back with their reason. With `fast`, the Sheet
-    alone is read, with python-calamine where it can serve. `finish` (the batch's annotated copy) is
-    given the opened workbook and the result, and returns the result to report. `sha256` is the
-    file's digest when the caller has it already."""
+               finish: Callable[[Opened, Results], Results] | None = None,
+               sha256: str | None = None) -> Results:
+    """One file, never raising: one result per scoring sheet (workbook order), or one result that says
+    why the file could not be read. With `fast`, the Sheets alone are read, with python-calamine where
+    it can serve. `finish` (the batch's annotated copy) is given the opened workbook and the results,
+    and returns the results to report. `sha256` is the file's digest when the caller has it already."""
     path = Path(path)
     reason = skip_reason(path)
     if reason:
-        return SheetResult(str(path), Status.SKIPPED, error=reason)
+        return (SheetResult(str(path), Status.SKIPPED, error=reason),)
     try:
         forced = (rubric_selfeval.resolve(rubric_choice) or rubrics.resolve(rubric_choice)) if rubric_choice else None
         if fast and finish is None:
-            return replace(evaluate(read_sheet(path), forced)[0], sha256=sha256 or sha256_of(path))
+            return _results(read_sheets(path), forced, sha256 or sha256_of(path))
         opened = read(path, sha256)
-        result = replace(evaluate(opened, forced)[0], sha256=opened.original.sha256)
-        return finish(opened, result) if finish is not None else result
+        results = _results(opened.sheets, forced, opened.original.sha256)
+        return finish(opened, results) if finish is not None else results
     except Unreadable as exc:
-        return SheetResult(str(path), Status.UNREADABLE, error=exc.reason)
+        return (SheetResult(str(path), Status.UNREADABLE, error=exc.reason),)
     except rubrics.RubricError as exc:
-        return SheetResult(str(path), Status.UNREADABLE, error=str(exc))
+        return (SheetResult(str(path), Status.UNREADABLE, error=str(exc)),)
     except MemoryError:
-        return SheetResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory"))
+        return (SheetResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory")),)
     except Exception as exc:  # the promise: a clear reason, never a traceback
-        return internal_error(path, exc)
+        return (internal_error(path, exc),)
+
+
+def _results(sheets: list[Sheet], forced, sha256: str) -> Results:
+    several = len(sheets) > 1
+    return tuple(replace(evaluate(s, forced)[0], sha256=sha256, several=several) for s in sheets)
 
 
 def internal_error(path: str | Path, exc: BaseException) -> SheetResult:

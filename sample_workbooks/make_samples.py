@@ -3,13 +3,14 @@
 Files 01-05 are the seed sheet (中山市金审工程二期项目) built by tests/support/seedbook.py, some with
 planted errors, so a new user sees every kind of finding at once. Files 06-09 are 项目支出绩效自评表 built
 by tests/support/selfevalbook.py: the national layout (财预〔2020〕10号 附1) and a provincial one, each
-once with the errors published county forms show and once scored correctly.
+once with the errors published county forms show and once scored correctly. File 10 holds three
+projects, one scoring sheet each, after a cover sheet.
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
-from seedbook import SEED_FIGURES, Changes, build, consistent_overall, variant
+from seedbook import SEED_FIGURES, Changes, build, build_projects, consistent_overall, variant
 import selfevalbook as se
 
 HERE = Path(__file__).parent
@@ -38,7 +39,21 @@ def main() -> None:
         reasons={"预算执行率": "项目中标合同金额444.205万元, 实际已支付413.905万元, 资金执行率支付率95.18%。"},
         scores={"成本节约率": 0, "其他经济社会效益": 1}, total=79, grade="中", narrative=overall))
 
+    several()
     selfeval()
+
+
+def several() -> None:
+    # 10. one workbook, one tab per project (as consultants deliver them) after a cover sheet: 项目2 scores
+    #     立项依据充分性 4 of its 3 points, 项目3's 合计 is 70 where its scores add up to 80.86
+    overall = {"总体评价": consistent_overall()}
+    build_projects(HERE / "10_多项目工作簿_三个项目.xlsx", [
+        ("项目1", Changes(project={"code": "2019-ZS-001", "name": "中山市金审工程二期项目"}, narrative=overall)),
+        ("项目2", Changes(project={"unit": "中山市政务服务数据管理局", "code": "2019-ZS-002",
+                                 "name": "中山市政务云平台扩容项目"}, scores={"立项依据充分性": 4},
+                        narrative=overall)),
+        ("项目3", Changes(project={"unit": "中山市教育局", "code": "2019-ZS-003", "name": "中山市智慧校园一期项目"},
+                        total=70, narrative=overall))], before=("封面",))
 
 
 def selfeval() -> None:

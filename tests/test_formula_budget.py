@@ -8,15 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval import pipeline
 from perfeval.read import formulas
 from perfeval.read.workbook import MAX_DEPTH, read
 from seedbook import Changes, build
 from workbooks import edit_workbook
+from checking import check_one
 
 
 def _total_cell(path):
-    return read(path).sheet.total.cell
+    return read(path).sheets[0].total.cell
 
 
 def _fib_chain(depth: int) -> tuple[dict, int]:
@@ -33,9 +33,9 @@ def test_exponential_sum_chain_is_evaluated_once_per_cell(tmp_path):
     path = build(tmp_path / "fib.xlsx", Changes())
     cells, expected = _fib_chain(28)          # 2**28 evaluations without the memo: hours
     edit_workbook(path, {_total_cell(path): "=SUM(Z2:Z3)", **cells})
-    cells_total = read(path).sheet.total
+    cells_total = read(path).sheets[0].total
     assert cells_total.value == Decimal(expected + _fib_chain(27)[1])
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status == "flagged" and any(f.code == "total-mismatch" for f in result.findings)
 
 
@@ -44,7 +44,7 @@ def test_a_chain_of_3000_formulas_is_a_finding_not_a_recursion_error(tmp_path):
     cells = {f"Z{k}": f"=Z{k + 1}+0" for k in range(1, 3001)}
     cells["Z3001"] = 81
     edit_workbook(path, {_total_cell(path): "=Z1", **cells})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status == "flagged", result.error
     total = [f for f in result.findings if f.cell == _total_cell(path)]
     assert total, "the 合计 past the budget is reported"
@@ -54,7 +54,7 @@ def test_a_chain_of_3000_formulas_is_a_finding_not_a_recursion_error(tmp_path):
 def test_deep_parentheses_are_a_finding_not_a_recursion_error(tmp_path, depth):
     path = build(tmp_path / "parens.xlsx", Changes())
     edit_workbook(path, {_total_cell(path): "=" + "(" * depth + "81" + ")" * depth})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status in ("ok", "flagged"), result.error
 
 
@@ -74,7 +74,7 @@ def test_a_chain_past_the_budget_is_walked_once(tmp_path, monkeypatch):
     once, and every formula that refers to it fails without walking it again - each formula cell is
     evaluated at most once, whatever happens."""
     path = build(tmp_path / "shared-chain.xlsx", Changes())
-    score_cells = [r.score.cell for r in read(path).sheet.rows][:20]
+    score_cells = [r.score.cell for r in read(path).sheets[0].rows][:20]
     chain = {f"Z{k}": f"=Z{k + 1}+0" for k in range(1, 301)}
     chain["Z301"] = 1
     edit_workbook(path, {**chain, **{cell: f"=Z1+{i}" for i, cell in enumerate(score_cells)}})
@@ -85,7 +85,7 @@ def test_a_chain_past_the_budget_is_walked_once(tmp_path, monkeypatch):
         evaluated.append(text)
         return real(text, resolve)
     monkeypatch.setattr(formulas, "evaluate", counted)
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status == "flagged", result.error
     assert evaluated and max(evaluated.count(t) for t in set(evaluated)) == 1
     assert len([t for t in evaluated if t in chain.values()]) <= MAX_DEPTH, "the chain is walked once, to the budget"

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from mutations import cells_of, damaged_bytes, mutated_sheet
-from perfeval import pipeline
 from perfeval.write import formats
 from perfeval.catalogue import say
 from seedbook import Changes, build
+from checking import check_one
 
 FUZZ = settings(max_examples=80, deadline=None, database=None, derandomize=True,
                 phases=[Phase.explicit, Phase.generate],     # CI: no shrinking, the failing case is printed
@@ -30,7 +30,7 @@ def seed(tmp_path_factory) -> Path:
 def assert_handled(path: Path) -> None:
     """A result or a clear one-line reason; never an internal error; both reports render."""
     for fast in (False, True):
-        result = pipeline.check_file(path, fast=fast)
+        result = check_one(path, fast=fast)
         assert result.status in ("ok", "flagged", "unreadable"), result
         assert not result.internal, result.error
         if result.status == "unreadable":

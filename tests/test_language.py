@@ -22,6 +22,7 @@ from perfeval import catalogue, pipeline, rubric as rubrics
 from perfeval.cli import main
 from perfeval.model import Phrase, Status, Working
 from perfeval.score.evidence import TEXT_LABELS
+from perfeval import pipeline
 
 SAMPLES = Path(__file__).parent.parent / "sample_workbooks"
 CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]")
@@ -45,10 +46,10 @@ def quoted() -> list[str]:
             names |= {inp.name, *inp.aliases, *inp.keywords}
     for path in (rubrics.templates_dir() / "rubrics").glob("selfeval*.toml"):    # the forms' own words
         names |= {s for s in _strings(tomllib.loads(path.read_text(encoding="utf-8"))) if len(s) > 1 and CJK.search(s)}
-    for path in sorted(SAMPLES.glob("*.xlsx")):
-        result = pipeline.check_file(path)
+    for result in (r for path in sorted(SAMPLES.glob("*.xlsx")) for r in pipeline.check_file(path)):
+        path = Path(result.path)
         p = result.project
-        names |= {str(path), path.name, path.stem, result.sheet, result.title, p.unit, p.name, p.code,
+        names |= {str(path), path.name, path.stem, result.sheet, result.where, result.title, p.unit, p.name, p.code,
                   result.grade_entered, result.grade_recomputed}
         for i in result.indicators:
             names |= {i.name, i.level1, i.level2, i.reason}

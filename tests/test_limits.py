@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from perfeval import pipeline
 from perfeval.read import limits
-from perfeval.read.workbook import read_sheet
+from perfeval.read.workbook import read_sheets
 from perfeval.catalogue import say
 from seedbook import Changes, build
+from checking import check_one
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -46,9 +46,9 @@ def _rows(last: int, dimension: str | None = None):
 
 def _check_both(path: Path):
     """The full read (check --out) and the fast read (rollup) refuse it the same way."""
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status == "unreadable"
-    assert pipeline.check_file(path, fast=True).error == result.error
+    assert check_one(path, fast=True).error == result.error
     return say(result.error)
 
 
@@ -80,8 +80,8 @@ def test_a_far_column_is_refused(tmp_path, seed):
 
 def test_a_sheet_within_the_limits_is_read(tmp_path, seed):
     path = _rezip(seed, tmp_path / "ok.xlsx", _rows(limits.MAX_ROWS - 10))
-    assert pipeline.check_file(path).status in ("ok", "flagged")
-    assert read_sheet(path).title
+    assert check_one(path).status in ("ok", "flagged")
+    assert read_sheets(path)[0].title
 
 
 def test_damaged_deflate_data_is_a_damaged_file_not_an_internal_error(tmp_path, seed):

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 
 from perfeval.catalogue import say, working_text
 from perfeval import rubric
-from perfeval import pipeline
 from perfeval.cli import main
 from seedbook import Changes, build, variant
 
 from workbooks import edit_workbook
+from checking import check_one
 
 BUILTIN = rubric.templates_dir() / "rubrics" / "egov-2019.toml"
 
@@ -81,13 +81,13 @@ def test_broken_rubric_on_the_command_line(tmp_path, make_sheet, case):
 
 def test_broken_rubric_in_check_file_is_unreadable_not_a_crash(tmp_path, make_sheet):
     path = broken(tmp_path, *CASES["unknown_kind"][:2])
-    result = pipeline.check_file(make_sheet(), str(path))
+    result = check_one(make_sheet(), str(path))
     assert result.status == "unreadable" and "预算执行率" in say(result.error)
 
 
 def test_rubric_from_a_file_with_its_own_id(tmp_path, make_sheet):
     path = broken(tmp_path, 'id = "egov-2019"', 'id = "egov-2019-local"')
-    result = pipeline.check_file(make_sheet(), str(path))
+    result = check_one(make_sheet(), str(path))
     assert result.rubric == "egov-2019-local" and result.total_recomputed == Decimal("80.86")
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from checking import check_one
 from perfeval import pipeline
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
@@ -34,13 +35,23 @@ PLANTED = {
 
 @pytest.mark.parametrize("name", sorted(PLANTED))
 def test_sample_findings(name):
-    result = pipeline.check_file(SAMPLES / name)
+    result = check_one(SAMPLES / name)
     assert result.rubric == "egov-2019"
     found = {(f.code, f.cell, f.indicator) for f in result.findings if f.code != "inputs-missing"}
     assert found == PLANTED[name]
 
 
 def test_seed_sample_has_no_error():
-    result = pipeline.check_file(SAMPLES / "01_金审工程二期_原表.xlsx")
+    result = check_one(SAMPLES / "01_金审工程二期_原表.xlsx")
     assert result.total_recomputed == Decimal("80.86") and result.grade_recomputed == "良"
     assert not [f for f in result.findings if f.severity.value == "error"]
+
+
+def test_the_workbook_of_three_projects_gives_three_results_with_their_planted_errors():
+    results = pipeline.check_file(SAMPLES / "10_多项目工作簿_三个项目.xlsx")
+    assert [(r.sheet, r.project.code) for r in results] == [
+        ("项目1", "2019-ZS-001"), ("项目2", "2019-ZS-002"), ("项目3", "2019-ZS-003")]
+    errors = {(r.sheet, f.code, f.cell) for r in results for f in r.findings if f.severity.value == "error"}
+    assert errors == {("项目2", "score-out-of-range", "G6"), ("项目2", "total-mismatch", "G52"),
+                      ("项目3", "total-mismatch", "G52"),
+                      ("项目3", "grade-mismatch", "G53")}

@@ -5,14 +5,14 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from perfeval import pipeline
 import seedbook
 from perfeval.cli import main
+from checking import check_one
 
 
 @pytest.mark.parametrize("layout", sorted(seedbook.LAYOUTS))
 def test_seed_in_every_layout(make_sheet, layout):
-    result = pipeline.check_file(make_sheet(f"{layout}.xlsx", layout=layout))
+    result = check_one(make_sheet(f"{layout}.xlsx", layout=layout))
     assert result.status == "flagged"
     assert result.rubric == "egov-2019"
     assert result.total_entered == 81

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from perfeval import pipeline
 from perfeval.model import Figure
 from perfeval.score import rules
 from perfeval.numbers import fmt, parse_figure, parse_number, plain, round_half_up
 from perfeval.write import formats
 from seedbook import Changes, build
+from checking import check_one
 
 HUGE = [1e117, 10**30, -1e308, 1.7976931348623157e308]
 ODD = [*HUGE[:3], 5e-324, -0.0, "NaN", "9" * 400, "0." + "0" * 400 + "1"]
@@ -58,7 +58,7 @@ def test_odd_numbers_give_findings_not_internal_errors(tmp_path, value, where):
     changes = {"scores": {"立项依据充分性": value}, "weights": {"立项依据充分性": value}, "total": value,
                "basic_data": [("计划成本", value), ("实际成本", 3)]}[where]
     path = build(tmp_path / "odd.xlsx", Changes(**{where: changes}))
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status in ("ok", "flagged"), result.error
     for lang in ("zh", "en"):
         for fmt_name in ("json", "text"):
@@ -69,7 +69,7 @@ def test_odd_numbers_give_findings_not_internal_errors(tmp_path, value, where):
 
 def test_planned_cost_zero_is_a_note_not_a_division_by_zero(tmp_path):
     path = build(tmp_path / "zero.xlsx", Changes(basic_data=[("计划成本", 0), ("实际成本", 3)]))
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status in ("ok", "flagged"), result.error
     figures = {"计划成本": Figure("计划成本", Decimal(0), "基础数据"), "实际成本": Figure("实际成本", Decimal(3), "基础数据")}
     with pytest.raises(rules.Missing, match="missing.zero"):

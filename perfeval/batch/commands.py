@@ -9,12 +9,13 @@ from perfeval.batch import pool
 from perfeval.catalogue import label, say
 from perfeval.batch.outbox import Outbox
 from perfeval.files import expand
-from perfeval.model import SheetResult, Severity
+from perfeval.model import Severity
+from perfeval.pipeline import Results
 from perfeval.write import formats, summary
 from perfeval.write.formats import Tally
 from perfeval.write.selection import EVERYTHING, Selection
 
-Progress = Callable[[Iterator[SheetResult], int], Iterable[SheetResult]]
+Progress = Callable[[Iterator[Results], int], Iterable[Results]]
 
 
 class UsageProblem(ValueError):
@@ -42,8 +43,8 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
     findings `selection` shows); with `out`, keep annotated copies, summary.xlsx and the ledger there."""
     files = expand(paths, skip=out)
     if out is None:
-        return exit_code(formats.write(fmt, progress(pool.run(files, rubric, jobs, lang=lang), len(files)),
-                                       stdout, lang, verbosity, selection))
+        results = (r for rs in progress(pool.run(files, rubric, jobs, lang=lang), len(files)) for r in rs)
+        return exit_code(formats.write(fmt, results, stdout, lang, verbosity, selection))
     try:
         out.mkdir(parents=True, exist_ok=True)
         box = Outbox(out, rubric, lang, force)
@@ -54,8 +55,8 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
             box.outputs(files)
         except ValueError as exc:           # an output would overwrite an input: a Phrase says which
             raise UsageProblem(say(exc.args[0], lang) if exc.args else str(exc)) from None
-        results = (result for result, _ in box.process(files, jobs))
-        code = exit_code(formats.write(fmt, progress(results, len(files)), stdout, lang, verbosity, selection))
+        results = (r for rs in progress((rs for rs, _ in box.process(files, jobs)), len(files)) for r in rs)
+        code = exit_code(formats.write(fmt, results, stdout, lang, verbosity, selection))
         if box.changed or not (out / summary.NAME).exists():
             try:
                 box.write_summary()
@@ -76,8 +77,8 @@ def watch(inbox: Path, outbox: Path, log: Callable[[str], None], once: bool = Fa
         raise UsageProblem(label("watch.nested", lang))
     with Outbox(outbox, rubric, lang, force, inbox=inbox) as box:
         def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
-            for r, fresh in box.process(paths, jobs, stopped):
-                if fresh:
+            for results, fresh in box.process(paths, jobs, stopped):
+                for r in results if fresh else ():
                     log(formats.log_line(selection.apply(r)[0], lang))
             if box.changed:
                 box.write_summary()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import astuple
+from collections import Counter
+from dataclasses import astuple, replace
 import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -63,8 +64,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE checks ADD COLUMN groups TEXT;
     ALTER TABLE checks ADD COLUMN tree TEXT;
     """,
+    # 4: a workbook holds several scoring sheets: the rows of one check of one file share `file_check`,
+    # the id of the first of them (a check before this version has one row, its own)
+    """
+    ALTER TABLE checks ADD COLUMN file_check INTEGER;
+    UPDATE checks SET file_check = id;
+    CREATE INDEX checks_file ON checks (file_check);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# the rows of the latest check of every path: every scoring sheet of that check
+LATEST = ("SELECT id FROM checks WHERE file_check IN (SELECT MAX(file_check) FROM checks GROUP BY path)")
 
 
 def rubric_key(choice: str | None) -> str:
@@ -167,61 +177,76 @@ class Ledger:
                 self.db.executescript(MIGRATIONS[number])
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
 
-    def done(self, sha256: str, key: str, version: str = __version__) -> SheetResult | None:
-        """The latest result for this content under this tool version and rubric key, if any."""
+    def done(self, sha256: str, key: str, version: str = __version__) -> tuple[SheetResult, ...] | None:
+        """The latest check of this content under this tool version and rubric key (one result per
+        scoring sheet), if any."""
         row = self.db.execute(
-            "SELECT * FROM checks WHERE sha256 = ? AND tool_version = ? AND rubric_key = ? "
+            "SELECT file_check FROM checks WHERE sha256 = ? AND tool_version = ? AND rubric_key = ? "
             "ORDER BY id DESC LIMIT 1", (sha256, version, key)).fetchone()
-        return self._result(row) if row else None
+        if row is None:
+            return None
+        rows = self.db.execute("SELECT * FROM checks WHERE file_check = ? ORDER BY id", (row[0],)).fetchall()
+        return tuple(replace(self._result(r), several=len(rows) > 1) for r in rows)
 
-    def record(self, sha256: str, key: str, result: SheetResult, checked_at: datetime | None = None,
+    def record(self, sha256: str, key: str, results: tuple[SheetResult, ...], checked_at: datetime | None = None,
                version: str = __version__) -> int:
-        """Store one result in one transaction: all of it or none of it."""
+        """Store one check of one file (a result per scoring sheet) in one transaction: all or none.
+        Returns the check's `file_check` id."""
         checked_at = checked_at or datetime.now(timezone.utc)
-        p = result.project
+        first = None
         with self.db:
-            cur = self.db.execute(
-                "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
-                " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-                " grade_recomputed, output, output_error, title, rubric_title, groups, tree)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
-                 result.status.value, _words(result.error), result.sheet, p.unit, p.code, p.name, _dec(p.budget), p.budget_cell,
-                 _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
-                 result.grade_recomputed, result.output, _words(result.output_error), result.title, result.rubric_title,
-                 json.dumps(_pack([astuple(g) for g in result.groups]), ensure_ascii=False),
-                 json.dumps(result.tree, ensure_ascii=False)))
-            check_id = cur.lastrowid
-            self.db.executemany(
-                "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
-                " cell, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(check_id, i, x.level1, x.level2, x.name, _dec(x.weight), _dec(x.entered), _dec(x.recomputed),
-                  x.cell, x.reason) for i, x in enumerate(result.indicators)])
-            self.db.executemany(
-                "INSERT INTO findings (check_id, position, code, severity, sheet, cell, indicator, entered, expected,"
-                " data) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(check_id, i, f.code, f.severity.value, f.sheet, f.cell, f.indicator,
-                  str(f.entered) if f.entered is not None else None,
-                  str(f.expected) if f.expected is not None else None, _finding_data(f))
-                 for i, f in enumerate(result.findings)])
+            for result in results:
+                check_id = self._insert(sha256, key, result, checked_at, version)
+                first = first or check_id
+                self.db.execute("UPDATE checks SET file_check = ? WHERE id = ?", (first, check_id))
+        return first
+
+    def _insert(self, sha256: str, key: str, result: SheetResult, checked_at: datetime, version: str) -> int:
+        p = result.project
+        cur = self.db.execute(
+            "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
+            " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
+            " grade_recomputed, output, output_error, title, rubric_title, groups, tree)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
+             result.status.value, _words(result.error), result.sheet, p.unit, p.code, p.name, _dec(p.budget),
+             p.budget_cell, _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
+             result.grade_recomputed, result.output, _words(result.output_error), result.title, result.rubric_title,
+             json.dumps(_pack([astuple(g) for g in result.groups]), ensure_ascii=False),
+             json.dumps(result.tree, ensure_ascii=False)))
+        check_id = cur.lastrowid
+        self.db.executemany(
+            "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
+            " cell, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(check_id, i, x.level1, x.level2, x.name, _dec(x.weight), _dec(x.entered), _dec(x.recomputed),
+              x.cell, x.reason) for i, x in enumerate(result.indicators)])
+        self.db.executemany(
+            "INSERT INTO findings (check_id, position, code, severity, sheet, cell, indicator, entered, expected,"
+            " data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(check_id, i, f.code, f.severity.value, f.sheet, f.cell, f.indicator,
+              str(f.entered) if f.entered is not None else None,
+              str(f.expected) if f.expected is not None else None, _finding_data(f))
+             for i, f in enumerate(result.findings)])
         return check_id
 
     def results(self) -> Iterator[SheetResult]:
-        """The latest result of every path ever checked, in path order, one at a time."""
-        ids = [r[0] for r in self.db.execute(
-            "SELECT MAX(id) FROM checks GROUP BY path ORDER BY path")]
-        for check_id in ids:
-            yield self._result(self.db.execute("SELECT * FROM checks WHERE id = ?", (check_id,)).fetchone())
+        """The results of the latest check of every path ever checked (one per scoring sheet), in path
+        order, one at a time."""
+        ids = self.db.execute(f"SELECT id, file_check FROM checks WHERE id IN ({LATEST}) ORDER BY path, id").fetchall()
+        sheets = Counter(file_check for _, file_check in ids)
+        for check_id, file_check in ids:
+            row = self.db.execute("SELECT * FROM checks WHERE id = ?", (check_id,)).fetchone()
+            yield replace(self._result(row), several=sheets[file_check] > 1)
 
     def latest_rows(self) -> LatestRows:
         """The latest check of every path as plain rows, read in one snapshot, for reports over thousands
         of checks (a SheetResult each would cost more than the report itself): see LatestRows."""
-        latest = "SELECT MAX(id) FROM checks GROUP BY path"
+        latest = LATEST
         self.db.execute("PRAGMA mmap_size = 268435456")
         self.db.execute("BEGIN")                  # one snapshot while a watcher writes
         try:
             checks = [_check_row(r) for r in self.db.execute(
-                f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path")]
+                f"SELECT * FROM checks WHERE id IN ({latest}) ORDER BY path, id")]
             plain = self.db.cursor()
             plain.row_factory = None                # tuples: a Row each costs more than the report
             counts = {check_id: tuple(n) for check_id, *n in plain.execute(
@@ -259,6 +284,7 @@ class CheckRow(NamedTuple):
     """One recorded check, without its indicators and findings."""
     id: int
     path: str
+    sheet: str | None
     status: str
     error: object                # a reason: Phrase (key and params) or text
     title: str | None
@@ -272,7 +298,7 @@ class CheckRow(NamedTuple):
 
 
 def _check_row(r: sqlite3.Row) -> CheckRow:
-    return CheckRow(r["id"], r["path"], r["status"], words_from_text(r["error"]), r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
+    return CheckRow(r["id"], r["path"], r["sheet"], r["status"], words_from_text(r["error"]), r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
                     Project(r["unit"], r["code"], r["name"], _undec(r["budget"]), r["budget_cell"]),
                     _undec(r["total_entered"]), _undec(r["total_recomputed"]), r["grade_entered"],
                     r["grade_recomputed"])

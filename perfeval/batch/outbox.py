@@ -16,7 +16,8 @@ from perfeval.files import skip_reason, sweep
 from perfeval.batch import names, pool
 from perfeval.batch import ledger
 from perfeval.write import summary
-from perfeval.model import SheetResult, Status
+from perfeval.model import Status
+from perfeval.pipeline import Results
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
@@ -51,18 +52,18 @@ class Outbox:
         return names.output_paths(paths, self.folder, reserved=(summary.NAME, DB_NAME))
 
     def process(self, paths: list[Path], jobs: int = 1,
-                stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[SheetResult, bool]]:
-        """(result, checked now?) in input order: from the ledger where the content is known, else
-        checked now."""
+                stopped: Callable[[], bool] = lambda: False) -> Iterator[tuple[Results, bool]]:
+        """(each file's results, checked now?) in input order: from the ledger where the content is
+        known, else checked now."""
         outputs = self.outputs(paths)
-        known: dict[int, SheetResult] = {}
+        known: dict[int, Results] = {}
         digests: list[str | None] = []
         for i, path in enumerate(paths):
             digest = None if skip_reason(path) else _digest(path)      # never opens a FIFO
             digests.append(digest)
             stored = self.ledger.done(digest, self.key) if digest and not self.force else None
-            if stored is not None and stored.status in (Status.OK, Status.FLAGGED) and not (
-                    stored.output and Path(stored.output).exists()):
+            if stored is not None and stored[0].status in (Status.OK, Status.FLAGGED) and not (
+                    stored[0].output and Path(stored[0].output).exists()):
                 stored = None                        # its copy failed or was deleted: make it again
             if stored is not None:
                 known[i] = stored
@@ -72,23 +73,24 @@ class Outbox:
         for i, path in enumerate(paths):
             if i in known:
                 stored = known[i]
-                if stored.path != str(path):                  # same content dropped under another name
-                    stored = replace(stored, path=str(path))
-                    self._stale()
-                    self.ledger.record(digests[i], self.key, stored)
-                    self.changed = True
+                if stored[0].path != str(path):               # same content dropped under another name
+                    stored = tuple(replace(r, path=str(path)) for r in stored)
+                    self._record(digests[i], stored)
                 yield stored, False
                 continue
-            result = next(fresh, None)
-            if result is None:                                # stopped before this file
+            results = next(fresh, None)
+            if results is None:                               # stopped before this file
                 return
-            yield result, True
+            yield results, True
             # final only now that the report took it: a report that fails on a result never leaves a
             # row that makes every later run fail the same way; an internal error is never final
-            if digests[i] is not None and result.status != Status.SKIPPED and not result.internal:
-                self._stale()
-                self.ledger.record(digests[i], self.key, result)
-                self.changed = True
+            if digests[i] is not None and results[0].status != Status.SKIPPED and not any(r.internal for r in results):
+                self._record(digests[i], results)
+
+    def _record(self, digest: str, results: Results) -> None:
+        self._stale()
+        self.ledger.record(digest, self.key, results)
+        self.changed = True
 
     def _stale(self) -> None:
         """Mark summary.xlsx out of date until it is rewritten: a run that dies before rewriting it

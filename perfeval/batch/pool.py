@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 
 from perfeval import pipeline
 from perfeval.model import SheetResult, Phrase, Status
+from perfeval.pipeline import Results
 from perfeval.read.workbook import Opened
 from perfeval.write import annotate
 
@@ -37,30 +38,35 @@ DEFAULT = Budget()
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
-               lang: str = "zh", fast: bool = False, sha256: str | None = None) -> SheetResult:
+               lang: str = "zh", fast: bool = False, sha256: str | None = None) -> Results:
     """pipeline.check_file, plus the annotated copy written to `output` when one is asked for."""
-    finish = None if output is None else (lambda opened, result: _annotated(opened, result, output, lang))
+    finish = None if output is None else (lambda opened, results: _annotated(opened, results, output, lang))
     return pipeline.check_file(path, rubric_choice, fast, finish, sha256)
 
 
-def _annotated(opened: Opened, result: SheetResult, output: Path, lang: str) -> SheetResult:
+def _annotated(opened: Opened, results: Results, output: Path, lang: str) -> Results:
+    """Every scoring sheet's result says where the one copy of its workbook went, or why it did not."""
     try:
-        notes = annotate.write(opened, result, output, lang)
+        notes = annotate.write(opened, results, output, lang)
     except annotate.CopyRefused as exc:      # a package no faithful copy can be made of: its reason
-        return replace(result, output_error=Phrase("output.failed", {"reason": str(exc)}))
+        failed = Phrase("output.failed", {"reason": str(exc)})
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {str(exc)[:160]}"
-        return replace(result, output_error=Phrase("output.failed", {"reason": reason}))
-    return replace(result, output=str(output), output_notes=tuple(notes))
+        failed = Phrase("output.failed", {"reason": f"{type(exc).__name__}: {str(exc)[:160]}"})
+    else:
+        return tuple(replace(r, output=str(output), output_notes=tuple(notes)) for r in results)
+    return tuple(replace(r, output_error=failed) for r in results)
 
 
-def overtime(path: Path, budget: Budget) -> SheetResult:
-    return SheetResult(str(path), Status.UNREADABLE, error=Phrase("reason.timeout", {"seconds": f"{budget.seconds:g}"}))
+def unreadable(path: Path, reason: Phrase) -> Results:
+    return (SheetResult(str(path), Status.UNREADABLE, error=reason),)
 
 
-def died(path: Path, code: int | None) -> SheetResult:
-    return SheetResult(str(path), Status.UNREADABLE,
-                      error=Phrase("reason.worker_died", {"code": code}))
+def overtime(path: Path, budget: Budget) -> Results:
+    return unreadable(path, Phrase("reason.timeout", {"seconds": f"{budget.seconds:g}"}))
+
+
+def died(path: Path, code: int | None) -> Results:
+    return unreadable(path, Phrase("reason.worker_died", {"code": code}))
 
 
 # ---- worker side ---------------------------------------------------------------------------------
@@ -111,13 +117,13 @@ def _loop(conn) -> None:
         if args is None:
             return
         try:
-            result = check_file(*args)
+            results = check_file(*args)
         except MemoryError:
-            result = SheetResult(str(args[0]), Status.UNREADABLE, error=Phrase("reason.memory"))
+            results = unreadable(args[0], Phrase("reason.memory"))
         try:
-            conn.send(result)
+            conn.send(results)
         except MemoryError:
-            conn.send(SheetResult(str(args[0]), Status.UNREADABLE, error=Phrase("reason.memory")))
+            conn.send(unreadable(args[0], Phrase("reason.memory")))
 
 
 # ---- parent side ---------------------------------------------------------------------------------
@@ -152,8 +158,8 @@ class _Worker:
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
         outputs: list[Path] | None = None, lang: str = "zh",
         stopped: Callable[[], bool] = lambda: False, fast: bool = False,
-        digests: list[str | None] | None = None, budget: Budget = DEFAULT) -> Iterator[SheetResult]:
-    """Results in input order; with jobs > 1 the files are checked in worker processes, a few at a
+        digests: list[str | None] | None = None, budget: Budget = DEFAULT) -> Iterator[Results]:
+    """Each file's results (one per scoring sheet) in input order; with jobs > 1 the files are checked in worker processes, a few at a
     time, so memory stays flat however many files there are. When `stopped()` turns true, no new
     file is started and the run ends after the files in hand. `digests`: each file's SHA-256 when the
     caller has it already."""
@@ -169,10 +175,10 @@ def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
     yield from _pooled(work, jobs, stopped, budget)
 
 
-def _pooled(work: list, jobs: int, stopped: Callable[[], bool], budget: Budget) -> Iterator[SheetResult]:
+def _pooled(work: list, jobs: int, stopped: Callable[[], bool], budget: Budget) -> Iterator[Results]:
     ctx = multiprocessing.get_context()
     workers = [_Worker(ctx, budget) for _ in range(min(jobs, len(work)))]
-    done: dict[int, SheetResult] = {}
+    done: dict[int, Results] = {}
     given = emitted = 0
     try:
         while True:
@@ -217,7 +223,7 @@ class _Overtime(BaseException):
     """Raised by the timer in the main thread: not an Exception, so the pipeline cannot swallow it."""
 
 
-def _in_process(path: Path, args: tuple, budget: Budget) -> SheetResult:
+def _in_process(path: Path, args: tuple, budget: Budget) -> Results:
     """--jobs 1: the file is checked here; its wall time is bounded by a timer where signals can be
     used (the main thread of a POSIX process). Memory is bounded only in workers."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):

@@ -11,7 +11,7 @@ scores are numbers or text (`3分`, `３`). Nothing here opens a file: cells com
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -179,8 +179,7 @@ def read_table(path: Path, title: str, grids: Grids, header: _Header) -> Sheet:
 
     sheet = Sheet(path=str(path), sheet=title, title=_title(grid, header.first_row),
                   project=_project(grids, title, header.first_row), rows=tuple(rows),
-                  subtotals=tuple(subtotals), level_weights=_first_weights(level_weights),
-                  basic_data=_basic_data(grids))
+                  subtotals=tuple(subtotals), level_weights=_first_weights(level_weights))
     return _with_footer(sheet, grids, title, footer_row, cols)
 
 
@@ -325,11 +324,31 @@ def _total_row(grids: Grids, title: str, r: int, c: int, cols: dict[str, int]) -
     return score, weight
 
 
-def _basic_data(grids: Grids) -> tuple[tuple[str, object, str], ...]:
-    """Rows of the 基础数据 sheet: (name, value as entered, cell of the value)."""
-    title = next((t for t in grids.sheetnames if normalize_text(t) == "基础数据"), None)
-    if title is None:
-        return ()
+DATA_SHEET = "基础数据"
+
+
+def serve_basic_data(sheets: list[Sheet], grids: Grids) -> list[Sheet]:
+    """Each 基础数据 sheet serves the scoring sheet its title names (`基础数据-项目2`, `项目2基础数据`), else
+    the only scoring sheet of the workbook; one scoring sheet takes the figures of one data sheet."""
+    data = [t for t in grids.sheetnames if DATA_SHEET in normalize_text(t)]
+    served: dict[str, str] = {}
+    for title in data:
+        named = _strip_marks(normalize_text(title).replace(DATA_SHEET, ""))
+        owners = [s.sheet for s in sheets if named and _strip_marks(normalize_text(s.sheet)) == named]
+        if not named and len(sheets) == 1:
+            owners = [sheets[0].sheet]
+        for owner in owners:
+            served.setdefault(owner, title)
+    return [replace(s, basic_data=_basic_data(grids, served[s.sheet])) if s.sheet in served and s.layout is None
+            else s for s in sheets]
+
+
+def _strip_marks(text: str) -> str:
+    return text.strip(" -_—()（）[]【】:：·.")
+
+
+def _basic_data(grids: Grids, title: str) -> tuple[tuple[str, object, str], ...]:
+    """Rows of a 基础数据 sheet: (name, value as entered, cell of the value)."""
     out = []
     for r, row in enumerate(grids.grid(title), start=1):
         if len(row) < 2:

@@ -24,7 +24,7 @@ from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read import limits
 from perfeval.read import selfeval
-from perfeval.read.layout import find_header, read_table
+from perfeval.read.layout import find_header, read_table, serve_basic_data
 from perfeval.catalogue import say
 from perfeval.model import Phrase, Sheet
 
@@ -110,9 +110,9 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 @dataclass
 class Opened:
-    """What reading one file yields: the Sheet for the checks, the workbook and the facts of the original
-    file (digest, package inventory, load warnings) for the annotator."""
-    sheet: Sheet
+    """What reading one file yields: every scoring sheet for the checks (workbook order), the workbook
+    and the facts of the original file (digest, package inventory, load warnings) for the annotator."""
+    sheets: list[Sheet]
     workbook: Workbook
     original: fidelity.Original | None = None
 
@@ -124,12 +124,12 @@ def read(path: str | Path, sha256: str | None = None) -> Opened:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = open_workbook(path)
-    sheet = _locate(path, _Grids(wb, path))
-    return Opened(sheet, wb, _original(path, tuple(str(w.message) for w in caught), sha256))
+    sheets = _locate(path, _Grids(wb, path))
+    return Opened(sheets, wb, _original(path, tuple(str(w.message) for w in caught), sha256))
 
 
-def read_sheet(path: str | Path) -> Sheet:
-    """The Sheet alone, for reports that write no annotated copy: read with python-calamine (cached
+def read_sheets(path: str | Path) -> list[Sheet]:
+    """The Sheets alone, for reports that write no annotated copy: read with python-calamine (cached
     values, no openpyxl load) where it can serve, else with openpyxl as `read` does - when a formula has
     no cached value, or calamine fails or finds no table."""
     path = Path(path)
@@ -139,19 +139,25 @@ def read_sheet(path: str | Path) -> Sheet:
                 return _locate(path, _CalamineGrids(wb, path))
         except Exception:   # Unreadable, or anything calamine raises: openpyxl has the last word
             pass
-    return read(path).sheet
+    return read(path).sheets
 
 
-def _locate(path: Path, grids: _Grids) -> Sheet:
-    for title in grids.sheetnames:
-        layout = selfeval.detect(grids, title)         # a 项目支出绩效自评表: its own layout
-        sheet = selfeval.read(path, title, grids, layout) if layout else None
-        if sheet is not None:
-            return sheet
-        found = find_header(grids.grid(title))
-        if found is not None:
-            return read_table(path, title, grids, found)
-    raise Unreadable("no_table")
+def _locate(path: Path, grids: _Grids) -> list[Sheet]:
+    """Every sheet that holds a scoring table, in workbook order; the others (封面, 说明, 基础数据, our
+    own 汇总 and 复核结果 of an earlier check) are not scoring sheets and are passed over."""
+    sheets = [sheet for title in grids.sheetnames if (sheet := _scoring_sheet(path, grids, title)) is not None]
+    if not sheets:
+        raise Unreadable("no_table")
+    return serve_basic_data(sheets, grids)
+
+
+def _scoring_sheet(path: Path, grids: _Grids, title: str) -> Sheet | None:
+    layout = selfeval.detect(grids, title)         # a 项目支出绩效自评表: its own layout
+    sheet = selfeval.read(path, title, grids, layout) if layout else None
+    if sheet is not None:
+        return sheet
+    found = find_header(grids.grid(title))
+    return read_table(path, title, grids, found) if found is not None else None
 
 
 def sha256_of(path: str | Path) -> str:

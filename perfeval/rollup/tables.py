@@ -28,6 +28,7 @@ from perfeval import rubric as rubrics
 from perfeval import rubric_selfeval
 from perfeval.batch.ledger import Ledger
 from perfeval.model import Bands, SheetResult, Phrase, Severity, Status
+from perfeval.pipeline import Results
 from perfeval.numbers import from_float, normalize_text, round_half_up
 from perfeval.rollup.grades import NO_GRADE, band_grades, grade_order
 from perfeval.rollup.rates import by_level2, rates as _rates
@@ -82,11 +83,11 @@ def year_of(title: str | None) -> int | None:
 
 
 def collect(sources: Iterable[str | Path], default_year: int | None = None, rubric: str | None = None,
-            jobs: int = 1, progress: Callable[[Iterator[SheetResult], int], Iterator[SheetResult]] | None = None
+            jobs: int = 1, progress: Callable[[Iterator[Results], int], Iterator[Results]] | None = None
             ) -> Frames:
     """Every source as Frames: a ledger (`*.db`) as recorded; folders and files checked on the fast read
-    path. default_year stands for sheets whose title names no year; `progress(results, n)` wraps the
-    results of the files checked (the command's progress bar)."""
+    path, each scoring sheet a project. default_year stands for sheets whose title names no year;
+    `progress(results, n)` wraps each file's results (the command's progress bar)."""
     parts, files = [], []
     for source in map(Path, sources):
         if source.is_file() and source.suffix.lower() == ".db":
@@ -96,7 +97,7 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
     results = pool.run(files, rubric, jobs, fast=True)
     if progress is not None:
         results = progress(results, len(files))
-    parts.append(from_results([(r, Path(r.path).stat().st_mtime) for r in results], default_year))
+    parts.append(from_results([(r, Path(r.path).stat().st_mtime) for rs in results for r in rs], default_year))
     offset, out = 0, []
     for part in parts:                                  # keys unique across the parts
         out.append([frame.assign(key=frame["key"] + offset) for frame in (part.files, part.scores, part.findings)])
@@ -111,7 +112,7 @@ def from_results(results: list[tuple[SheetResult, float]], default_year: int | N
     files, scores, findings = [], [], []
     for key, (r, stamp) in enumerate((r, s) for r, s in results if r.status != Status.SKIPPED):
         p = r.project
-        files.append((key, r.path, r.status, r.error, year_of(r.title) or default_year, stamp, r.rubric, p.unit,
+        files.append((key, r.where, r.status, r.error, year_of(r.title) or default_year, stamp, r.rubric, p.unit,
                       p.code, p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
                       r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO), r.execution_rate))
         by2 = rubric_selfeval.is_selfeval(r.rubric)        # 自评表: 三级指标 are per project
@@ -128,7 +129,8 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
         rows = db.latest_rows()
     checks = [c for c in rows.checks if c.status != Status.SKIPPED]
     keys = {c.id: k for k, c in enumerate(checks)}
-    files = [(keys[c.id], c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
+    sheets = Counter(c.path for c in checks)         # a workbook of several scoring sheets: path[sheet]
+    files = [(keys[c.id], f"{c.path}[{c.sheet}]" if sheets[c.path] > 1 else c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
               c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
               c.total_recomputed, c.grade_entered, c.grade_recomputed,
               *rows.counts.get(c.id, (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger

@@ -101,11 +101,13 @@ class DraftProblem(ValueError):
 def write(workbook: Path, sheet: str | None, out: Path) -> str:
     """Draft a rubric from `workbook` into `out` (written atomically); the one line to print."""
     try:
-        found = read(workbook).sheet
+        sheets = read(workbook).sheets
     except Unreadable as exc:
         raise DraftProblem(f"{workbook}: {exc}") from None
-    if sheet and found.sheet != sheet:
-        raise DraftProblem(f"{workbook}: 评分表在工作表“{found.sheet}”，不是“{sheet}”")
+    found = next((s for s in sheets if s.sheet == sheet), None) if sheet else sheets[0]
+    if found is None:
+        names = "、".join(f"“{s.sheet}”" for s in sheets)
+        raise DraftProblem(f"{workbook}: 工作表“{sheet}”不是评分表（评分表：{names}）")
     text, counts = draft(found)
     write_atomically(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return (f"{out}: {counts['indicators']} 个指标，{counts['rules']} 个读出规则（其中公式 {counts['formulas']} 个），"

@@ -29,27 +29,32 @@ AUTHOR = "perfeval"
 
 # ---- the copy ------------------------------------------------------------------------------------
 
-def write(opened: Opened, result: SheetResult, path: Path, lang: str = "zh") -> list[str]:
-    """Write the annotated copy of the file `opened` was read from as `path` (package.py edits the
-    original package; the input is never written). Returns the notes that say what the copy could not
-    do as for any other workbook (also on its 汇总 sheet)."""
+def write(opened: Opened, results: tuple[SheetResult, ...], path: Path, lang: str = "zh") -> list[str]:
+    """Write the annotated copy of the file `opened` was read from as `path`: the marks of every
+    scoring sheet's `results` in one copy (package.py edits the original package; the input is never
+    written). Returns the notes that say what the copy could not do as for any other workbook (also on
+    its 汇总 sheet)."""
     original = opened.original or fidelity.Original("")
-    levels = {name: (l1, l2) for name, l1, l2 in result.tree}
-    findings = sorted(result.findings, key=lambda f: f.severity.rank)   # stable: position order kept
-    ws = opened.workbook[result.sheet]
-    merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
-    anchors = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in findings}
-    marked, notes = _mark(findings, anchors, lang)
+    levels = {(r.sheet, name): (l1, l2) for r in results for name, l1, l2 in r.tree}
+    findings, anchors, marks, notes = [], {}, {}, {}
+    for result in results:
+        ordered = sorted(result.findings, key=lambda f: f.severity.rank)    # stable: position order kept
+        ws = opened.workbook[result.sheet]
+        merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
+        here = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in ordered}
+        marks[result.sheet], notes[result.sheet] = _mark(ordered, here, lang)
+        findings += [(result.sheet, f) for f in ordered]
+        anchors.update({(result.sheet, f): a for f, a in here.items()})
     taken = opened.workbook.sheetnames
     summary = Grid(_free_title(taken, label("sheet.summary", lang)))
     listing = Grid(_free_title(taken + [summary.title], label("sheet.findings", lang)))
     try:
-        with package.Package(Path(opened.sheet.path)) as pkg:
-            stated = [_copy_note(n, lang) for n in pkg.survey({result.sheet: list(marked)})]
-            _findings_sheet(listing, findings, anchors, levels, result.sheet, lang)
-            _summary_sheet(summary, result, original, stated, lang)
+        with package.Package(Path(results[0].path)) as pkg:
+            stated = [_copy_note(n, lang) for n in pkg.survey({s: list(m) for s, m in marks.items()})]
+            _findings_sheet(listing, findings, anchors, levels, len(results) > 1, lang)
+            _summary_sheet(summary, results, original, stated, lang)
             pkg.save(path, package.Edits(
-                marks={result.sheet: marked}, notes={result.sheet: notes}, sheets=[summary, listing], active=0,
+                marks=marks, notes=notes, sheets=[summary, listing], active=0,
                 author=AUTHOR, kept="\n\n" + label("note.original_head", lang, label=label("note.original", lang),
                                                  author="{author}") + "\n"))
     except package.Refused as exc:
@@ -136,51 +141,61 @@ def _plain(value: Decimal) -> str:
 
 # ---- sheet 复核结果 ------------------------------------------------------------------------------
 
-def _findings_sheet(ws: Grid, findings: list[Finding], anchors: dict, levels: dict, sheet: str,
+def _findings_sheet(ws: Grid, findings: list[tuple[str, Finding]], anchors: dict, levels: dict, several: bool,
                     lang: str) -> None:
+    """One row per finding of every scoring sheet; with several sheets the cell names its sheet."""
     headers = ["col.no", "col.severity", "col.code", "col.level1", "col.level2", "col.level3", "col.cell",
                "col.entered", "col.recomputed", "col.message", "col.working"]
     table(ws, 1, [label(h, lang) for h in headers], [6, 9, 20, 12, 14, 22, 10, 10, 10, 48, 48])
-    for n, f in enumerate(findings, start=1):
+    for n, (sheet, f) in enumerate(findings, start=1):
         r = n + 1
-        level1, level2 = levels.get(f.indicator, (None, None))
-        values = [n, severity_label(f.severity, lang), f.code, level1, level2, f.indicator, f.cell or "—",
+        level1, level2 = levels.get((sheet, f.indicator), (None, None))
+        cell = f"{f.sheet or sheet}!{f.cell}" if several and f.cell else f.cell or "—"
+        values = [n, severity_label(f.severity, lang), f.code, level1, level2, f.indicator, cell,
                   f.entered, f.expected, render(f, lang), "\n".join(_working_lines(f, lang)) or None]
         for c, value in enumerate(values, start=1):
             put(ws, r, c, value, alignment=WRAP)
         if f.severity in FILLS:
             ws.cell(r, 2).fill = FILLS[f.severity]
-        if anchors[f]:
-            link(ws, r, 7, sheet=sheet, coordinate=anchors[f])
+        if anchors[(sheet, f)]:
+            link(ws, r, 7, sheet=sheet, coordinate=anchors[(sheet, f)])
     finish_table(ws, 1, len(headers))
 
 
 # ---- sheet 汇总 ----------------------------------------------------------------------------------
 
-def _summary_sheet(ws: Grid, result: SheetResult, original: fidelity.Original, stated: list[str],
+def _summary_sheet(ws: Grid, results: tuple[SheetResult, ...], original: fidelity.Original, stated: list[str],
                    lang: str) -> None:
+    """One block per scoring sheet (project, scores by group, total, grade, counts), then what the copy
+    carries and the file's facts once."""
     for col, width in enumerate((22, 34, 10, 12, 12, 12), start=1):
         ws.widths[col] = width
     fit_to_width(ws)
     put(ws, 1, 1, label("sum.title", lang), font=TITLE)
+    r = 3
+    for result in results:
+        r = _project_block(ws, r, result, lang) + 1
+    losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
+              for feature, n in fidelity.losses(original)]
+    r = _pairs(ws, r - 1, [(label("sum.losses", lang), "\n".join(losses) or label("sum.no_losses", lang)),
+                           (label("sum.copy_notes", lang), "\n".join(stated) or label("sum.no_copy_notes", lang))])
+    _pairs(ws, r + 1, [
+        (label("sum.file", lang), Path(results[0].path).name), (label("sum.sha256", lang), results[0].sha256),
+        (label("sum.tool", lang), f"perfeval {__version__}"),
+        (label("sum.checked_at", lang), datetime.now().astimezone().isoformat(sep=" ", timespec="seconds"))])
+
+
+def _project_block(ws: Grid, r: int, result: SheetResult, lang: str) -> int:
     project = result.project
     rubric = label("sum.rubric", lang, id=result.rubric, title=result.rubric_title) if result.rubric \
         else label("sum.no_rubric", lang)
-    r = _pairs(ws, 3, [
+    r = _pairs(ws, r, [
         (label("col.unit", lang), project.unit), (label("col.project", lang), project.name),
         (label("sum.code", lang), project.code), (label("sum.budget", lang), project.budget),
         (label("sum.sheet", lang), result.sheet), (label("col.rubric", lang), rubric)])
     r = _scores(ws, r + 1, result, lang)
     counts = label("sum.next", lang).join(f"{severity_label(s, lang)} {result.count(s)}" for s in Severity)
-    r = _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
-    losses = [label("sum.lost_n" if n else "sum.lost", lang, n=n, what=label(f"feature.{feature}", lang))
-              for feature, n in fidelity.losses(original)]
-    r = _pairs(ws, r, [(label("sum.losses", lang), "\n".join(losses) or label("sum.no_losses", lang)),
-                       (label("sum.copy_notes", lang), "\n".join(stated) or label("sum.no_copy_notes", lang))])
-    _pairs(ws, r + 1, [
-        (label("sum.file", lang), Path(result.path).name), (label("sum.sha256", lang), result.sha256),
-        (label("sum.tool", lang), f"perfeval {__version__}"),
-        (label("sum.checked_at", lang), datetime.now().astimezone().isoformat(sep=" ", timespec="seconds"))])
+    return _pairs(ws, r + 1, [(label("sum.counts", lang), counts)])
 
 
 def _pairs(ws: Grid, row: int, pairs: list[tuple[str, object]]) -> int:

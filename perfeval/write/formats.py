@@ -71,7 +71,7 @@ def _words(words: object, lang: str) -> str | None:
 
 
 def text_line(r: SheetResult, f: Finding, lang: str) -> str:
-    where = f"{r.path}:{f.cell}" if f.cell else r.path
+    where = f"{r.where}:{f.cell}" if f.cell else r.where
     indicator = f" {f.indicator}:" if f.indicator else ":"
     return f"{where} [{f.severity.value}] {f.code}{indicator} {catalogue.render(f, lang)}"
 
@@ -86,10 +86,10 @@ def text_lines(r: SheetResult, lang: str, verbose: bool = True) -> list[str]:
     shown = r.findings if verbose or len(infos) < 2 else [f for f in r.findings if f.severity != Severity.INFO]
     lines = [text_line(r, f, lang) for f in shown]
     if len(shown) < len(r.findings):
-        lines.append(info_line(r.path, infos, lang))
+        lines.append(info_line(r.where, infos, lang))
     if r.output_error:
-        lines.append(f"{r.path}: {_words(r.output_error, lang)}")
-    lines += [f"{r.path}: {note}" for note in r.output_notes]
+        lines.append(f"{r.where}: {_words(r.output_error, lang)}")
+    lines += [f"{r.where}: {note}" for note in r.output_notes]
     return lines
 
 
@@ -109,7 +109,9 @@ class Tally:
     """Counts over a batch, kept as results stream by (no result is held)."""
 
     def __init__(self) -> None:
-        self.files = 0
+        self.files = 0                      # a workbook of several scoring sheets is one file, several results
+        self.sheets = 0
+        self._last: str | None = None
         self.status = Counter()
         self.severity = Counter()
         self.output_errors = 0
@@ -118,7 +120,9 @@ class Tally:
 
     def add(self, r: SheetResult, ignored: Counter | None = None) -> None:
         self.ignored.update(ignored or {})
-        self.files += 1
+        self.sheets += 1
+        self.files += not (r.several and r.path == self._last)     # its sheets come one after another
+        self._last = r.path
         self.status[r.status] += 1
         self.severity.update(f.severity for f in r.findings)
         self.output_errors += bool(r.output_error)
@@ -132,7 +136,8 @@ class Tally:
 
     def _counts(self, lang: str) -> str:
         n, sev = self.status, self.severity
-        return catalogue.label("report.tally", lang, files=self.files, **{s.value: n[s] for s in Status},
+        key = "report.tally_sheets" if self.sheets > self.files else "report.tally"
+        return catalogue.label(key, lang, files=self.files, sheets=self.sheets, **{s.value: n[s] for s in Status},
                                errors=sev[Severity.ERROR], warnings=sev[Severity.WARNING], notes=sev[Severity.INFO])
 
 
@@ -212,7 +217,7 @@ def write(fmt: str, results: Iterable[SheetResult], out: TextIO, lang: str = "zh
 def log_line(r: SheetResult, lang: str) -> str:
     """One line per file for `watch`: time, file, status, total, grade, counts."""
     status = catalogue.label(f"status.{r.status.value}", lang)
-    parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.path, status]
+    parts = [datetime.now().strftime("%Y-%m-%d %H:%M:%S"), r.where, status]
     if r.status in (Status.OK, Status.FLAGGED):
         parts.append(catalogue.label(
             "log.counts", lang, entered=fmt_number(r.total_entered), recomputed=fmt_number(r.total_recomputed),

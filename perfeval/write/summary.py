@@ -102,7 +102,7 @@ def _quoted(text: str) -> str:
 
 def _file_row(table: _Table, result: SheetResult, copy: str | None, lang: str) -> None:
     read = result.status not in (Status.UNREADABLE, Status.SKIPPED)
-    values = [result.path, result.project.unit, result.project.name, result.rubric, result.total_entered,
+    values = [result.where, result.project.unit, result.project.name, result.rubric, result.total_entered,
               result.total_recomputed, result.grade_entered, result.grade_recomputed,
               result.count(Severity.ERROR) if read else None, result.count(Severity.WARNING) if read else None,
               label(f"status.{result.status.value}", lang), copy,
@@ -116,7 +116,7 @@ def _finding_rows(table: _Table, result: SheetResult, copy: str | None, lang: st
     levels = {i.name: (i.level1, i.level2) for i in result.indicators}
     for f in result.findings:
         level1, level2 = levels.get(f.indicator, (None, None))
-        values = [result.path, severity_label(f.severity, lang), f.code, level1, level2, f.indicator,
+        values = [result.where, severity_label(f.severity, lang), f.code, level1, level2, f.indicator,
                   f.cell or "—", f.entered, f.expected, render(f, lang)]
         links = {}
         if copy and f.cell and f.sheet:

@@ -1,21 +1,21 @@
 import sqlite3
 
 from perfeval.read.workbook import sha256_of
-from perfeval import pipeline
 from perfeval.batch import ledger
+from checking import check_one
 
 
 def test_result_round_trips_exactly(make_sheet, tmp_path):
     path = make_sheet("seed.xlsx", basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)],
                       scores={"预算执行率": 1.95})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert any(f.code == "formula-mismatch" and f.working for f in result.findings)
     with ledger.Ledger(tmp_path / "out" / "perfeval.db") as db:
         key = ledger.rubric_key(None)
         sha = sha256_of(path)
         assert db.done(sha, key) is None
-        db.record(sha, key, result)
-        assert db.done(sha, key) == result
+        db.record(sha, key, (result,))
+        assert db.done(sha, key) == (result,)
         assert db.done(sha, key, version="0.0.0-other") is None
         assert db.done(sha, "other-rubric-key") is None
         assert list(db.results()) == [result]
@@ -24,9 +24,9 @@ def test_result_round_trips_exactly(make_sheet, tmp_path):
 def test_unreadable_result_is_recorded(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"a,b\n1,2\n")
-    result = pipeline.check_file(bad)
+    result = check_one(bad)
     with ledger.Ledger(tmp_path / "perfeval.db") as db:
-        db.record(sha256_of(bad), "k", result)
+        db.record(sha256_of(bad), "k", (result,))
         (back,) = db.results()
     assert back.status == "unreadable" and back.error == result.error
 

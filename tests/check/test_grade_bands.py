@@ -4,12 +4,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from perfeval import pipeline
 from perfeval.model import Band, Bands
 from perfeval.read.words import parse_bands
 from seedbook import Changes, build, variant
 
 from workbooks import edit_workbook
+from checking import check_one
 
 SEED_BANDS = [("优", 90), ("良", 80), ("中", 70), ("低", 60), ("差", 0)]
 NATIONAL = [("优", 90), ("良", 80), ("中", 60), ("差", 0)]
@@ -63,14 +63,14 @@ def unmatched_sheet(tmp_path, standard: str, **changes):
     "90分（含）以上为优，80（含）-90分为良，60（含）-80分为中，60分以下为差",
 ])
 def test_own_bands_right_grade_is_no_finding(tmp_path, standard):
-    result = pipeline.check_file(unmatched_sheet(tmp_path, standard))
+    result = check_one(unmatched_sheet(tmp_path, standard))
     assert result.rubric is None
     assert not [f for f in result.findings if f.code.startswith("grade")]
     assert result.grade_recomputed == "良"
 
 
 def test_own_bands_wrong_grade(tmp_path):
-    result = pipeline.check_file(unmatched_sheet(tmp_path, "优 90-100\n良 80-89\n中 60-79\n差 60以下", grade="中"))
+    result = check_one(unmatched_sheet(tmp_path, "优 90-100\n良 80-89\n中 60-79\n差 60以下", grade="中"))
     (f,) = [f for f in result.findings if f.code == "grade-mismatch"]
     assert (f.entered, f.expected) == ("中", "良")
 
@@ -79,7 +79,7 @@ def test_own_national_bands(tmp_path):
     # 65 is 中 under the sheet's own four bands (and would be 低 under egov-2019's five)
     scores = {"系统功能合理性": 0, "其他经济社会效益": 0, "可持续发展": 0, "社会公众或服务对象满意度": 1.14}
     reasons = {name: "未达到预期" for name in scores}
-    result = pipeline.check_file(unmatched_sheet(tmp_path, "优≥90；80≤良<90；60≤中<80；差<60",
+    result = check_one(unmatched_sheet(tmp_path, "优≥90；80≤良<90；60≤中<80；差<60",
                                               scores=scores, reasons=reasons, total="65", grade="中"))
     assert result.total_entered == 65 and result.total_recomputed == 65
     assert not [f for f in result.findings if f.code.startswith("grade")], result.findings

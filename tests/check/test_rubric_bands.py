@@ -19,6 +19,7 @@ from perfeval.rollup import tables as rollup_tables
 from perfeval.rubric import RubricError
 from seedbook import Changes, build
 from paths import TEST_RUBRICS
+from checking import check_one
 
 NATIONAL = str(TEST_RUBRICS / "national-4.toml")
 # scores of the seed that bring its 80.86 down to 65, and to 59 (each with a reason)
@@ -91,9 +92,9 @@ def test_header_budget_feeds_the_input_the_rubric_names(tmp_path):
     text = Path(NATIONAL).read_text(encoding="utf-8").replace('"预算金额"', '"批复预算金额"')
     path = tmp_path / "renamed.toml"
     path.write_text(text, encoding="utf-8")
-    from perfeval.read.workbook import read_sheet
+    from perfeval.read.workbook import read_sheets
     from perfeval.score.evidence import structured
-    figures = structured(read_sheet(sheet(tmp_path)), rubric.load(path))
+    figures = structured(read_sheets(sheet(tmp_path))[0], rubric.load(path))
     assert figures["批复预算金额"].value == 460 and say(figures["批复预算金额"].source).startswith("表头 预算金额 ")
     assert "预算金额" not in figures
 
@@ -109,7 +110,7 @@ def test_header_budget_feeds_the_input_the_rubric_names(tmp_path):
     (AT_89_5, "89.5", "良", "良"),
 ])
 def test_four_bands_accept_the_right_grade(tmp_path, scores, total, grade, expected):
-    result = pipeline.check_file(sheet(tmp_path, scores, total, grade), NATIONAL)
+    result = check_one(sheet(tmp_path, scores, total, grade), NATIONAL)
     assert result.rubric == "national-4" and result.total_entered == D(total)
     assert grade_findings(result) == []
     assert (result.grade_entered, result.grade_recomputed) == (expected, expected)
@@ -122,19 +123,19 @@ def test_four_bands_accept_the_right_grade(tmp_path, scores, total, grade, expec
     ({}, "81", "优秀", "良"),
 ])
 def test_four_bands_flag_a_wrong_grade(tmp_path, scores, total, grade, expected):
-    result = pipeline.check_file(sheet(tmp_path, scores, total, grade), NATIONAL)
+    result = check_one(sheet(tmp_path, scores, total, grade), NATIONAL)
     assert grade_findings(result) == [("grade-mismatch", grade, expected)]
 
 
 def test_egov_2019_grades_the_same_total_in_its_own_band(tmp_path):
-    result = pipeline.check_file(sheet(tmp_path, AT_65, "65", "中"))
+    result = check_one(sheet(tmp_path, AT_65, "65", "中"))
     assert result.rubric == "egov-2019" and grade_findings(result) == [("grade-mismatch", "中", "低")]
 
 
 @pytest.mark.parametrize("quoted, flagged", [("中等", False), ("中", False), ("低", True), ("良", True)])
 def test_narrative_grade_words_read_with_the_rubrics_bands(tmp_path, quoted, flagged):
     text = f"项目评价分数为65分，评价等级为{quoted}。"
-    result = pipeline.check_file(sheet(tmp_path, AT_65, "65", "中", narrative={"总体评价": text}), NATIONAL)
+    result = check_one(sheet(tmp_path, AT_65, "65", "中", narrative={"总体评价": text}), NATIONAL)
     found = [(f.entered, f.expected) for f in result.findings
              if f.code == "narrative-mismatch" and say(f.params.get("what")) == "评价等级"]
     assert found == ([(quoted, "中")] if flagged else [])
@@ -174,8 +175,8 @@ def test_four_band_rollup_has_no_empty_low_column(tmp_path):
 
 def test_mixed_rubrics_roll_up_to_the_union_of_their_bands_in_band_order(tmp_path):
     folder = four_band_folder(tmp_path)
-    national = [(pipeline.check_file(p, NATIONAL), 1.0) for p in sorted(folder.glob("*.xlsx"))]
-    egov = [(pipeline.check_file(sheet(tmp_path, AT_65, "65", "低", file="d.xlsx", unit="丁局")), 1.0)]
+    national = [(check_one(p, NATIONAL), 1.0) for p in sorted(folder.glob("*.xlsx"))]
+    egov = [(check_one(sheet(tmp_path, AT_65, "65", "低", file="d.xlsx", unit="丁局")), 1.0)]
     frames = rollup_tables.from_results(national + egov)
     frames.bands = {"national-4": rubric.load(NATIONAL).bands}
     r = rollup_tables.build(frames)

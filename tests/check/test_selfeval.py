@@ -11,10 +11,11 @@ from click.testing import CliRunner
 
 from perfeval import pipeline, rubric, rubric_selfeval
 from perfeval.cli import main
-from perfeval.read.workbook import read, read_sheet
+from perfeval.read.workbook import read, read_sheets
 from perfeval.score import selfeval as score
 from perfeval.text.sums import statements
 from selfevalbook import build, change_budget, national, province, replace, total_of
+from checking import check_one
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
 
@@ -34,13 +35,13 @@ PLANTED = {
 
 @pytest.mark.parametrize("name", sorted(PLANTED))
 def test_planted_errors_found_at_their_cells(name):
-    result = pipeline.check_file(SAMPLES / name)
+    result = check_one(SAMPLES / name)
     assert result.rubric.startswith("selfeval")
     assert {(f.code, f.cell, f.indicator) for f in result.findings} == PLANTED[name]
 
 
 def test_zero_total_row_recomputed_total_counts_the_budget_points():
-    result = pipeline.check_file(SAMPLES / "06_自评表_全国格式_错误示例.xlsx")
+    result = check_one(SAMPLES / "06_自评表_全国格式_错误示例.xlsx")
     # entered: the indicators alone (budget 0); recomputed: 9.5 budget points, 45/50 → 9, 反向 → 10
     assert result.total_entered == Decimal("87.39")
     assert result.total_recomputed == Decimal("97.00")
@@ -50,7 +51,7 @@ def test_zero_total_row_recomputed_total_counts_the_budget_points():
 
 @pytest.mark.parametrize("name", ["07_自评表_全国格式_正确示例.xlsx", "09_自评表_省级格式_正确示例.xlsx"])
 def test_clean_samples_have_no_finding(name):
-    result = pipeline.check_file(SAMPLES / name)
+    result = check_one(SAMPLES / name)
     assert result.status == "ok" and result.findings == ()
     assert result.total_entered == result.total_recomputed
     assert result.indicators[0].name == "预算执行率" and result.indicators[0].weight == 10
@@ -60,12 +61,12 @@ def test_clean_forms_no_error_on_either_read_path(tmp_path):
     for form in (national(), province()):
         path = build(tmp_path / f"{form.layout}.xlsx", form)
         for fast in (False, True):
-            result = pipeline.check_file(path, fast=fast)
+            result = check_one(path, fast=fast)
             assert result.status == "ok", [f.code for f in result.findings]
 
 
 def test_reader_national(tmp_path):
-    sheet = read(build(tmp_path / "n.xlsx", national())).sheet
+    sheet = read(build(tmp_path / "n.xlsx", national())).sheets[0]
     assert sheet.layout == "selfeval-national"
     assert sheet.project.name == "2023年农村饮水安全巩固提升工程" and sheet.project.unit == "某县农村供水管理站"
     assert [s.label for s in sheet.budget.sources] == ["本年财政拨款", "上年结转资金", "其他资金"]
@@ -80,7 +81,7 @@ def test_reader_national(tmp_path):
 
 def test_reader_province_same_on_both_paths(tmp_path):
     path = build(tmp_path / "p.xlsx", province())
-    slow, fast = read(path).sheet, read_sheet(path)
+    slow, fast = read(path).sheets[0], read_sheets(path)[0]
     assert slow == fast
     row = next(r for r in slow.rows if r.name == "人均培训成本")
     assert (row.direction, row.target.value, row.unit, row.actual.value) == ("≤", "1200", "元", "1250")
@@ -89,7 +90,7 @@ def test_reader_province_same_on_both_paths(tmp_path):
 
 
 def test_evaluation_sheets_keep_their_path():
-    assert pipeline.check_file(SAMPLES / "01_金审工程二期_原表.xlsx").rubric == "egov-2019"
+    assert check_one(SAMPLES / "01_金审工程二期_原表.xlsx").rubric == "egov-2019"
     assert [r.id for r in rubric.builtin()] == ["egov-2019"]
     assert {r.id for r in rubric_selfeval.builtin()} == {"selfeval-national", "selfeval-province"}
 
@@ -118,7 +119,7 @@ def test_budget_bands_rule_is_a_toml_change(tmp_path):
     banded = _with(tmp_path, "selfeval-province.toml", 'rule = "proportional"\nweight = 10',
                    'rule = "bands"\nweight = 10\n[[budget.band]]\nmin = "0.9"\nshare = "1"\n[[budget.band]]\nmin = "0.8"\n'
                    'share = "0.8"\n[[budget.band]]\nmin = "0"\nshare = "0"')
-    sheet = read(build(tmp_path / "p.xlsx", province())).sheet
+    sheet = read(build(tmp_path / "p.xlsx", province())).sheets[0]
     rc = score.run(sheet, banded)
     assert rc.placed[0].recomputed.expected == 10          # 95% is in the ≥ 90% band: full marks
     assert rc.total() == Decimal("98.6")
@@ -127,7 +128,7 @@ def test_budget_bands_rule_is_a_toml_change(tmp_path):
 def test_rescale_is_a_toml_change(tmp_path):
     form = replace(province(), rows=tuple(replace(r, target="不适用", actual="不适用", score="不适用")
                                           if r.name == "示范户满意度" else r for r in province().rows))
-    sheet = read(build(tmp_path / "p.xlsx", replace(form, total=total_of(form)))).sheet
+    sheet = read(build(tmp_path / "p.xlsx", replace(form, total=total_of(form)))).sheets[0]
     kept = _with(tmp_path, "selfeval-province.toml", "rescale_not_applicable = true", "rescale_not_applicable = false")
     assert score.run(sheet, kept).total() == Decimal("88.1")
     assert round(score.run(sheet, rubric_selfeval.load(rubric.templates_dir() / "rubrics" / "selfeval-province.toml"))
@@ -191,10 +192,10 @@ def test_rollup_counts_selfeval_forms_beside_evaluation_sheets(tmp_path):
 
 def test_forced_selfeval_rubric(tmp_path):
     path = build(tmp_path / "p.xlsx", province())
-    assert pipeline.check_file(path, "selfeval-national").rubric == "selfeval-national"
+    assert check_one(path, "selfeval-national").rubric == "selfeval-national"
     variant = _with(tmp_path, "selfeval-province.toml", 'id = "selfeval-province"', 'id = "my-province"')
-    assert pipeline.check_file(path, variant.path).rubric == "my-province"
-    assert pipeline.check_file(SAMPLES / "01_金审工程二期_原表.xlsx", "egov-2019").rubric == "egov-2019"
+    assert check_one(path, variant.path).rubric == "my-province"
+    assert check_one(SAMPLES / "01_金审工程二期_原表.xlsx", "egov-2019").rubric == "egov-2019"
 
 
 def test_annotated_copy_of_a_selfeval_form(tmp_path):

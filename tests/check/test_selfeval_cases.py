@@ -12,6 +12,7 @@ from perfeval import catalogue, pipeline
 from selfevalbook import build, from_case
 from cases import assert_case
 from test_cases import SELFEVAL_ONLY
+from checking import check_one
 
 CASES = Path(__file__).resolve().parents[1] / "cases_selfeval"
 
@@ -28,7 +29,7 @@ def params():
 @pytest.mark.parametrize("code, kind, case", params())
 def test_case(tmp_path, code, kind, case):
     path = build(tmp_path / "case.xlsx", from_case(case))
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status in ("ok", "flagged"), result.error
     assert result.rubric and result.rubric.startswith("selfeval")
     assert_case(result, code, kind, case)

@@ -15,13 +15,13 @@ from click.testing import CliRunner
 
 from perfeval.catalogue import say, working_text
 from perfeval import rubric
-from perfeval import pipeline
 from perfeval import catalogue
 from perfeval.score import recompute
 from perfeval.cli import main
 from perfeval.read.workbook import read
 from seedbook import SEED, Changes
 from paths import CASES as CASES_DIR
+from checking import check_one
 
 NARRATIVE = dict(SEED["narrative"])["总体评价"]
 H16 = "项目中标合同金额444.205万元, 实际已支付413.905万元, 资金执行率支付率93.18%。"
@@ -30,7 +30,7 @@ TEXT_CODES = {"stated-rate-mismatch", "narrative-mismatch", "figure-conflict", "
 
 
 def findings(make_sheet, **changes):
-    return pipeline.check_file(make_sheet(**changes)).findings
+    return check_one(make_sheet(**changes)).findings
 
 
 def at(found, code):
@@ -41,7 +41,7 @@ def at(found, code):
 
 def test_seed_recomputes_from_its_text(make_sheet):
     path = make_sheet()
-    rc = recompute.run(read(path).sheet, rubric.builtin()[0])
+    rc = recompute.run(read(path).sheets[0], rubric.builtin()[0])
     got = {p.name: p.recomputed for p in rc.placed if p.recomputed and p.recomputed.expected is not None}
     assert got["预算执行率"].expected.quantize(Decimal("0.01")) == Decimal("1.86")
     assert working_text(got["预算执行率"].working) == "413.905 ÷ 444.205 = 93.18% × 2 = 1.86（数据来自 H16 扣分理由）"
@@ -195,7 +195,7 @@ def test_ambiguous_own_figures_leave_the_indicator_unrecomputed(make_sheet):
 
 def test_rough_dates_give_a_range_of_scores(make_sheet):
     path = make_sheet(reasons={"完成及时性": "2019年1月1日开工，合同约定9个月完成，实际于2019年11月完成。"})
-    rc = recompute.run(read(path).sheet, rubric.builtin()[0])
+    rc = recompute.run(read(path).sheets[0], rubric.builtin()[0])
     (r,) = [p.recomputed for p in rc.placed if p.name == "完成及时性"]
     assert (r.low, r.high) == (Decimal(1), Decimal(2))
     found = findings(make_sheet, reasons={"完成及时性": "2019年1月1日开工，合同约定9个月完成，实际于2019年11月完成。"},

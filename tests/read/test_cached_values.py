@@ -43,7 +43,7 @@ def _cache_error(path: Path, ref: str, error: str) -> Path:
 
 
 def _scores(path: Path) -> dict[str, object]:
-    return {r.name: r.score.value for r in workbook.read(path).sheet.rows}
+    return {r.name: r.score.value for r in workbook.read(path).sheets[0].rows}
 
 
 def test_cached_value_of_an_unsupported_formula_needs_no_second_load(make_sheet, monkeypatch):
@@ -54,7 +54,7 @@ def test_cached_value_of_an_unsupported_formula_needs_no_second_load(make_sheet,
     scores = _scores(path)
     assert loads == [False], "one openpyxl load, the formula one"
     assert scores["预算执行率"] == Decimal("1.86") and scores["预算执行率"] is not None
-    row17 = [r for r in workbook.read(path).sheet.rows if r.score.cell == "G17"][0]
+    row17 = [r for r in workbook.read(path).sheets[0].rows if r.score.cell == "G17"][0]
     assert row17.score.value == 2
 
 
@@ -78,5 +78,5 @@ def test_a_cached_error_value_is_kept(make_sheet):
     grids = workbook._Grids(openpyxl.load_workbook(path), path)
     assert grids.value(grids.sheetnames[0], 16, 7) == "#DIV/0!" == expected["G16"].value
     assert grids.value(grids.sheetnames[0], 17, 7) is None is expected["G17"].value
-    result = pipeline.check_file(path)
+    (result,) = pipeline.check_file(path)
     assert result.status == "flagged" and any(f.cell == "G16" for f in result.findings)

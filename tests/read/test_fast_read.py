@@ -1,4 +1,4 @@
-"""reader.read_sheet: python-calamine where it can serve, the same Sheet as the openpyxl path."""
+"""read_sheets: python-calamine where it can serve, the same Sheet as the openpyxl path."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +10,8 @@ from layouts import VARIANTS
 from workbooks import cache_values
 
 from perfeval.catalogue import say, working_text
-from perfeval import pipeline
 from perfeval.read import workbook
+from checking import check_one
 
 CASES = {
     "changed": dict(scores={"预算执行率": 1.95, "立项依据充分性": 2}, reasons={"完成及时性": "延期\n两个月"},
@@ -35,37 +35,37 @@ def no_openpyxl(monkeypatch) -> list[Path]:
 @pytest.mark.parametrize("case", ["seed", *CASES])
 def test_same_sheet_as_openpyxl(make_sheet, layout, case):
     path = make_sheet(f"{layout}-{case}.xlsx", layout=VARIANTS[layout], **CASES.get(case, {}))
-    assert workbook.read_sheet(path) == workbook.read(path).sheet
+    assert workbook.read_sheets(path)[0] == workbook.read(path).sheets[0]
 
 
 @pytest.mark.parametrize("layout", sorted(name for name, v in VARIANTS.items() if not v.total_formula))
 def test_values_need_no_openpyxl(make_sheet, monkeypatch, layout):
     path = make_sheet(f"{layout}.xlsx", layout=VARIANTS[layout], **CASES["changed"])
-    expected = workbook.read(path).sheet
+    expected = workbook.read(path).sheets[0]
     no_openpyxl(monkeypatch)
-    assert workbook.read_sheet(path) == expected
+    assert workbook.read_sheets(path)[0] == expected
 
 
 def test_formula_without_cached_value_falls_back_to_openpyxl(make_sheet, monkeypatch):
     path = make_sheet("formulas.xlsx", layout="formulas")
     assert workbook.preflight(path, scan_formulas=True)
-    sheet = workbook.read_sheet(path)
+    sheet = workbook.read_sheets(path)[0]
     assert str(sheet.total.value) == "81" and all(s.score.value is not None for s in sheet.subtotals)
     asked = no_openpyxl(monkeypatch)
     with pytest.raises(AssertionError):
-        workbook.read_sheet(path)
+        workbook.read_sheets(path)[0]
     assert asked == [path]
 
 
 def test_formulas_with_cached_values_are_read_by_calamine(make_sheet, monkeypatch):
     """合计 and 小计 as Excel saves them, formula and cached value: calamine reads the values."""
     path = make_sheet("formulas.xlsx", layout="formulas")
-    expected = workbook.read(path).sheet
+    expected = workbook.read(path).sheets[0]
     cells = {s.score.cell: str(s.score.value) for s in expected.subtotals}
     cache_values(path, {**cells, expected.total.cell: str(expected.total.value)})
     assert not workbook.preflight(path, scan_formulas=True)
     no_openpyxl(monkeypatch)
-    sheet = workbook.read_sheet(path)
+    sheet = workbook.read_sheets(path)[0]
     assert sheet.rows == expected.rows and sheet.total.value == expected.total.value
     assert [s.score.value for s in sheet.subtotals] == [s.score.value for s in expected.subtotals]
 
@@ -74,7 +74,7 @@ def test_formulas_with_cached_values_are_read_by_calamine(make_sheet, monkeypatc
 def test_unreadable_files_get_the_same_reason(tmp_path, content):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
-    fast, full = pipeline.check_file(path, fast=True), pipeline.check_file(path)
+    fast, full = check_one(path, fast=True), check_one(path)
     assert fast.status == full.status == "unreadable" and fast.error == full.error
 
 
@@ -83,13 +83,13 @@ def test_workbook_without_table_is_unreadable_on_both_paths(tmp_path):
     wb = Workbook()
     wb.active["A1"] = "没有评分表"
     wb.save(tmp_path / "plain.xlsx")
-    fast, full = pipeline.check_file(tmp_path / "plain.xlsx", fast=True), pipeline.check_file(tmp_path / "plain.xlsx")
+    fast, full = check_one(tmp_path / "plain.xlsx", fast=True), check_one(tmp_path / "plain.xlsx")
     assert fast == full and fast.status == "unreadable" and "未找到评分表" in say(fast.error)
 
 
 def test_fast_results_equal_full_results(make_sheet):
     path = make_sheet("changed.xlsx", **CASES["changed"])
-    assert pipeline.check_file(path, fast=True) == pipeline.check_file(path)
+    assert check_one(path, fast=True) == check_one(path)
 
 
 @pytest.mark.parametrize("code, kind, case", [p for p in cases.params() if p.values[1] != "later"])
@@ -97,4 +97,4 @@ def test_every_case_checks_the_same_on_the_fast_path(tmp_path, code, kind, case)
     """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
     cases.check_case(tmp_path, case)
     path = tmp_path / "case.xlsx"
-    assert pipeline.check_file(path, case.get("rubric"), fast=True) == pipeline.check_file(path, case.get("rubric"))
+    assert check_one(path, case.get("rubric"), fast=True) == check_one(path, case.get("rubric"))

@@ -3,11 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval import pipeline
 from perfeval.read import formulas
 from perfeval.read.workbook import read
 
 from workbooks import cache_values, edit_workbook
+from checking import check_one
 
 CELLS = {
     (None, "A1"): 3, (None, "A2"): Decimal("1.86"), (None, "A3"): None, (None, "A4"): "暂无",
@@ -46,7 +46,7 @@ def test_evaluate_unsupported(formula):
 
 def test_uncached_sums_are_evaluated_in_the_sheet(make_sheet):
     path = edit_workbook(make_sheet(), {"G16": "=ROUND(基础数据!B2/基础数据!B3*2,2)", "G52": "=ROUND(SUM(G6:G51),0)"})
-    sheet = read(path).sheet
+    sheet = read(path).sheets[0]
     # no 基础数据 sheet here: the reference cannot be evaluated and nothing is cached -> no value
     assert {r.name: r.score.value for r in sheet.rows}["预算执行率"] is None
     assert sheet.total.value == 79          # ROUND(SUM) of the rest, evaluated without a cache
@@ -55,7 +55,7 @@ def test_uncached_sums_are_evaluated_in_the_sheet(make_sheet):
 def test_cross_sheet_formula_score(make_sheet):
     path = make_sheet(basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)])
     edit_workbook(path, {"G16": "=ROUND(基础数据!B2/基础数据!B3*2,2)", "G52": "=ROUND(SUM(G6:G51),0)"})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert {i.name: i.entered for i in result.indicators}["预算执行率"] == Decimal("1.86")
     assert result.total_entered == 81
     assert not [f for f in result.findings if f.severity.value == "error"]
@@ -64,13 +64,13 @@ def test_cross_sheet_formula_score(make_sheet):
 def test_unsupported_formula_falls_back_to_its_cached_value(make_sheet):
     path = edit_workbook(make_sheet(), {"G16": "=IF(1>0,1.86,0)", "G52": "=ROUND(SUM(G6:G51),0)"})
     cache_values(path, {"G16": "1.86"})
-    sheet = read(path).sheet
+    sheet = read(path).sheets[0]
     assert {r.name: r.score.value for r in sheet.rows}["预算执行率"] == Decimal("1.86")
     assert sheet.total.value == 81          # the SUM itself is evaluated over the fallen-back value
 
 
 def test_circular_reference_does_not_hang_or_crash(make_sheet):
     path = edit_workbook(make_sheet(), {"G52": "=G52+1"})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.status in ("ok", "flagged")
     assert any(f.code in ("total-missing", "total-mismatch") for f in result.findings)

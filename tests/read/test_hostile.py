@@ -14,10 +14,10 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from perfeval.catalogue import say, working_text
-from perfeval import pipeline
 from seedbook import Changes, build
 
 from workbooks import digest
+from checking import check_one
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _LOL = "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1) if i > 1 else "lol") * 10}">' for i in range(1, 10))
@@ -118,7 +118,7 @@ def test_unreadable_with_one_line_chinese_reason(tmp_path, seed, kind, monkeypat
     path = HOSTILE[kind](tmp_path, seed)
     before = digest(path)
     monkeypatch.chdir(tmp_path)             # a short path, so no detail is cut before its line break
-    result = pipeline.check_file(path.name)
+    result = check_one(path.name)
     assert result.status == "unreadable"
     assert say(result.error) and "\n" not in say(result.error) and "\r" not in say(result.error)
     assert CHINESE.search(say(result.error)), say(result.error)
@@ -128,7 +128,7 @@ def test_unreadable_with_one_line_chinese_reason(tmp_path, seed, kind, monkeypat
 
 
 def test_reasons_say_what_is_wrong(tmp_path, seed):
-    reason = {kind: say(pipeline.check_file(make(tmp_path, seed)).error) for kind, make in HOSTILE.items()}
+    reason = {kind: say(check_one(make(tmp_path, seed)).error) for kind, make in HOSTILE.items()}
     assert "加密" in reason["encrypted"]
     assert "空" in reason["empty"]
     assert "损坏" in reason["truncated"] or "不完整" in reason["truncated"]

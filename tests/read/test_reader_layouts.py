@@ -6,12 +6,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from perfeval import pipeline
 from perfeval.read.workbook import read
 from seedbook import SEED, Changes, build, variant
 
 from workbooks import edit_workbook
 from layouts import VARIANTS
+from checking import check_one
 
 
 
@@ -22,12 +22,12 @@ def reading(result):
 
 @pytest.fixture(scope="module")
 def seed_result(tmp_path_factory):
-    return pipeline.check_file(build(tmp_path_factory.mktemp("seed") / "seed.xlsx", Changes()))
+    return check_one(build(tmp_path_factory.mktemp("seed") / "seed.xlsx", Changes()))
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_layout_reads_like_the_seed(tmp_path, seed_result, name):
-    result = pipeline.check_file(build(tmp_path / f"{name}.xlsx", Changes(), layout=VARIANTS[name]))
+    result = check_one(build(tmp_path / f"{name}.xlsx", Changes(), layout=VARIANTS[name]))
     assert result.status == "flagged", result.error
     assert result.rubric == "egov-2019"
     assert reading(result) == reading(seed_result)
@@ -41,7 +41,7 @@ def test_layout_reads_like_the_seed(tmp_path, seed_result, name):
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_layout_reads_reasons_and_narrative(tmp_path, name):
-    sheet = read(build(tmp_path / f"{name}.xlsx", Changes(), layout=VARIANTS[name])).sheet
+    sheet = read(build(tmp_path / f"{name}.xlsx", Changes(), layout=VARIANTS[name])).sheets[0]
     assert len(sheet.rows) == 30
     reasons = {r.name: r.reason.value for r in sheet.rows if r.reason and r.reason.value}
     assert len(reasons) == 10
@@ -55,20 +55,20 @@ def test_layout_reads_reasons_and_narrative(tmp_path, name):
 
 @pytest.mark.parametrize("name", ["seed", "fullwidth", "repeated", "formulas"])
 def test_level_weights_from_labels(tmp_path, name):
-    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout=VARIANTS[name])).sheet
+    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout=VARIANTS[name])).sheets[0]
     weights = {(level, label): w for level, label, w, _ in sheet.level_weights}
     assert weights[(1, "决策")] == 20 and weights[(1, "效益")] == 30
     assert weights[(2, "项目立项")] == 6 and weights[(2, "项目效益")] == 25 and weights[(2, "满意度")] == 5
 
 
 def test_no_weights_in_labels(tmp_path):
-    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="blank")).sheet
+    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="blank")).sheets[0]
     assert sheet.level_weights == ()
     assert {r.level1 for r in sheet.rows} == {"决策", "过程", "产出", "效益"}
 
 
 def test_scores_as_text_read_as_numbers(tmp_path):
-    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="fullwidth")).sheet
+    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="fullwidth")).sheets[0]
     raws = {type(r.score.raw) for r in sheet.rows}
     assert raws == {str}
     assert {r.name: r.score.value for r in sheet.rows}["预算执行率"] == Decimal("1.86")
@@ -76,7 +76,7 @@ def test_scores_as_text_read_as_numbers(tmp_path):
 
 
 def test_uncached_subtotals_and_total(tmp_path):
-    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="formulas")).sheet
+    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="formulas")).sheets[0]
     assert [(s.level, s.name, s.score.value) for s in sheet.subtotals] == [
         (1, "决策", 17), (1, "过程", Decimal("19.86")), (1, "产出", 25), (1, "效益", 19)]
     assert sheet.total.value == 81
@@ -91,14 +91,14 @@ def test_table_on_a_second_sheet(tmp_path):
     cover["B5"] = "一级指标"
     wb.create_sheet("说明", 1)["A1"] = "评分说明"
     wb.save(path)
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.sheet == "评分表"
     assert result.total_recomputed == Decimal("80.86")
     assert len(result.indicators) == 30
 
 
 def test_header_block(tmp_path):
-    sheet = read(build(tmp_path / "x.xlsx", Changes(project={"code": "2019-ZS-0042", "budget": "460万元"}))).sheet
+    sheet = read(build(tmp_path / "x.xlsx", Changes(project={"code": "2019-ZS-0042", "budget": "460万元"}))).sheets[0]
     assert sheet.title == SEED["title"]
     assert sheet.project.unit == "中山市审计局"
     assert sheet.project.code == "2019-ZS-0042"
@@ -110,20 +110,20 @@ def test_header_values_in_the_label_cell(tmp_path):
     path = edit_workbook(build(tmp_path / "x.xlsx", Changes()), {
         "A2": "项目单位：中山市审计局", "B2": None, "C2": "项目代码: A-1", "D2": None,
         "E2": "项目名称：金审工程二期", "F2": None, "G2": "预算金额（万元）：460", "H2": None})
-    project = read(path).sheet.project
+    project = read(path).sheets[0].project
     assert (project.unit, project.code, project.name, project.budget) == ("中山市审计局", "A-1", "金审工程二期", 460)
     assert project.budget_cell == "G2"
 
 
 def test_empty_header_values(tmp_path):
-    project = read(build(tmp_path / "x.xlsx", Changes(project={"unit": "", "budget": ""}))).sheet.project
+    project = read(build(tmp_path / "x.xlsx", Changes(project={"unit": "", "budget": ""}))).sheets[0].project
     assert project.unit is None and project.code is None and project.budget is None
     assert project.name == "中山市金审工程二期项目"
 
 
 def test_footer_fields(tmp_path):
     sheet = read(build(tmp_path / "x.xlsx", Changes(grade="良好", total="81分",
-                                                     narrative={"总体评价": "项目评价分数为81分，等级为良。"}))).sheet
+                                                     narrative={"总体评价": "项目评价分数为81分，等级为良。"}))).sheets[0]
     assert (sheet.total.cell, sheet.total.value) == ("G52", 81)
     assert (sheet.grade.cell, sheet.grade.value) == ("G53", "良好")
     assert sheet.narrative_text("总体评价").value == "项目评价分数为81分，等级为良。"
@@ -135,12 +135,12 @@ def test_footer_fields(tmp_path):
 
 def test_total_label_with_spaces(tmp_path):
     path = edit_workbook(build(tmp_path / "x.xlsx", Changes()), {"A52": "合  计"})
-    sheet = read(path).sheet
+    sheet = read(path).sheets[0]
     assert sheet.total.value == 81 and len(sheet.rows) == 30
 
 
 def test_header_rows_repeated_per_page_are_skipped(tmp_path):
-    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="seed")).sheet
+    sheet = read(build(tmp_path / "x.xlsx", Changes(), layout="seed")).sheets[0]
     names = [r.name for r in sheet.rows]
     assert not {"名称", "三级指标", "评价指标"} & set(names)
     assert names[5] == "资金配合理性"                 # first row after the second page's header band
@@ -149,7 +149,7 @@ def test_header_rows_repeated_per_page_are_skipped(tmp_path):
 def test_header_synonyms(tmp_path):
     path = edit_workbook(build(tmp_path / "x.xlsx", Changes()),
                          rename={"评分": "得分", "权重(%)": "分值", "扣分理由": "扣分原因", "评分标准": "评分细则"})
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.total_recomputed == Decimal("80.86") and len(result.indicators) == 30
     assert {(f.code, f.cell) for f in result.findings if f.severity.value == "warning"} == {
         ("reason-missing", "H9"), ("narrative-mismatch", "B55")}
@@ -168,7 +168,7 @@ def test_numbered_rows_in_a_first_column(tmp_path):
             ws.cell(r, 1).value = n
     wb.save(path)
     assert n == 30
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert len(result.indicators) == 30 and result.total_entered == 81
     assert {(f.code, f.cell) for f in result.findings if f.severity.value != "info"} == {
         ("reason-missing", "I9"), ("narrative-mismatch", "C55")}
@@ -179,7 +179,7 @@ def test_numbered_indicator_names_match_the_rubric(tmp_path, seed_result, style)
     from seedbook import seed_rows
     names = {row["name"]: style.format(i=i, name=row["name"], w=row["weight"])
              for i, row in enumerate(seed_rows(), start=1)}
-    result = pipeline.check_file(edit_workbook(build(tmp_path / "x.xlsx", Changes()), rename=names))
+    result = check_one(edit_workbook(build(tmp_path / "x.xlsx", Changes()), rename=names))
     assert result.rubric == "egov-2019"
     assert reading(result) == reading(seed_result)
     assert sorted((f.code, f.indicator) for f in result.findings) == \

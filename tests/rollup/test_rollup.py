@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from rollup_projects import build_folder
 
 from perfeval.read.workbook import sha256_of
-from perfeval import pipeline
 from perfeval.batch import ledger
 from perfeval.rollup import tables as rollup_tables
 from perfeval.cli import main
 from seedbook import Changes, build
 from sheets import tables
+from checking import check_one
 
 SHEETS = ["项目总表", "等级分布", "指标失分", "单位汇总", "问题清单", "年度对比"]
 
@@ -169,7 +169,7 @@ def test_one_year_has_no_comparison(folder, tmp_path):
 
 
 def _record(db: ledger.Ledger, path: Path, at: datetime) -> None:
-    db.record(sha256_of(path), "k", pipeline.check_file(path), checked_at=at)
+    db.record(sha256_of(path), "k", (check_one(path),), checked_at=at)
 
 
 def test_ledger_source_gives_the_same_workbook(folder, book, tmp_path):
@@ -199,12 +199,12 @@ def test_old_ledger_migrates_and_rolls_up(make_sheet, tmp_path):
     con.commit()
     con.close()
     with ledger.Ledger(db_path) as db:
-        assert db.db.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION == 3
+        assert db.db.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION == 4
         (old,) = db.results()
         assert old.title is None and old.indicators[0].reason is None and old.indicators[0].recomputed == D(2)
         _record(db, path, datetime.now(timezone.utc))
         new = next(r for r in db.results() if r.path == str(path))
-        assert new.title == "绩效评价评分表" and new == pipeline.check_file(path)
+        assert new.title == "绩效评价评分表" and new == check_one(path)
     run_rollup(str(db_path), "--out", str(tmp_path / "r.xlsx"), "--year", "2021")
     (rows,) = tables(openpyxl.load_workbook(tmp_path / "r.xlsx")["项目总表"])
     assert {r["项目名称"]: r["年度"] for r in rows} == {"旧项目": 2021, "中山市金审工程二期项目": 2021}
@@ -265,8 +265,8 @@ def test_the_files_checked_go_through_the_progress_bar(make_sheet):
     seen = []
 
     def progress(results, total):
-        for r in results:
-            seen.append((Path(r.path).name, total))
-            yield r
+        for rs in results:                      # each file's results, one per scoring sheet
+            seen.append((Path(rs[0].path).name, total))
+            yield rs
     files = rollup_tables.collect(paths, progress=progress).files
     assert seen == [("a.xlsx", 2), ("b.xlsx", 2)] and len(files) == 2

@@ -120,7 +120,7 @@ def _evaluate(tmp_path, name, figures, score, others):
     scores = {**others, name: score}
     path = build(tmp_path / "rule.xlsx", Changes(scores=scores, basic_data=list(figures),
                                                   reasons={n: "见说明" for n in scores}))
-    result, rc = pipeline.evaluate(read(path))
+    result, rc = pipeline.evaluate(read(path).sheets[0])
     return result, rc
 
 

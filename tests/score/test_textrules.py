@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from perfeval import pipeline
 from perfeval.catalogue import working_text
 from perfeval import rubric as rubrics
 from perfeval.score import criteria
 from seedbook import SEED, Changes, build, seed_rows, variant
 from workbooks import edit_workbook
+from checking import check_one
 
 D = Decimal
 
@@ -102,7 +102,7 @@ def foreign_sheet(tmp_path, scores: dict):
     rename = dict(RENAME)
     rename.update({by_name[n]["standard"]: text for n, text in STANDARD.items()})
     edit_workbook(path, rename=rename)
-    return pipeline.check_file(path)
+    return check_one(path)
 
 
 def test_formula_mismatch_exactly_where_a_score_breaks_its_own_stated_rule(tmp_path):
@@ -227,10 +227,10 @@ def test_band_text_beside_the_entered_grade(tmp_path, entered, mismatch):
     edit_workbook(path, rename=RENAME, cells={
         "A37": "评价等级", "B37": "90分（含）以上为优，80（含）-90分为良，60（含）-80分为中，60分以下为差", "F37": None})
     from perfeval.read.workbook import read
-    sheet = read(path).sheet
+    sheet = read(path).sheets[0]
     assert [b.grade for b in sheet.bands] == ["优", "良", "中", "差"]
     assert sheet.grade.value == entered
-    result = pipeline.check_file(path)
+    result = check_one(path)
     assert result.grade_entered == entered and result.grade_recomputed == "良"
     assert any(f.code == "grade-mismatch" for f in result.findings) == mismatch
 
@@ -251,7 +251,7 @@ substitutes = { "实际到位资金" = "合同金额" }'''
     assert rubrics.load(own).find("预算执行率").kind == "from_text"
     path = build(tmp_path / "seed.xlsx", Changes(scores={"预算执行率": 1.95},
                                                   basic_data=[("实际支出资金", 413.905), ("实际到位资金", 444.205)]))
-    result = pipeline.check_file(path, str(own))
+    result = check_one(path, str(own))
     (f,) = [f for f in result.findings if f.code == "formula-mismatch"]
     assert f.indicator == "预算执行率" and f.expected.quantize(D("0.01")) == D("1.86")
     assert "（规则读自 F16 评分标准）" in working_text(f.working)

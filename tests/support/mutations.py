@@ -39,7 +39,7 @@ MERGE = st.tuples(st.integers(1, 70), st.integers(1, 12), st.integers(0, 40), st
 
 
 def cells_of(seed: Path) -> dict[str, list[str]]:
-    sheet = read(seed).sheet
+    sheet = read(seed).sheets[0]
     return {"score": [r.score.cell for r in sheet.rows], "weight": [r.weight.cell for r in sheet.rows],
             "total": [sheet.total.cell] if sheet.total else []}
 

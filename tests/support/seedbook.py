@@ -169,6 +169,36 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
     wb = Workbook()
     ws = wb.active
     ws.title = "评分表"
+    fill(ws, changes, layout)
+    if changes.basic_data:
+        data_sheet(wb, changes.basic_data)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def build_projects(path: str | Path, projects: list[tuple[str, Changes]], before: tuple[str, ...] = (),
+                   data: dict[str, list] | None = None) -> Path:
+    """One workbook with a seed-layout scoring sheet per (sheet title, changes), after the sheets named
+    in `before` (a cover, notes: text only), and a 基础数据 sheet per `data` title -> [(名称, 数值)]."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title in before:
+        cover = wb.create_sheet(title)
+        cover["A1"], cover["A3"] = f"{title}：电子政务项目绩效评价报告", "本工作簿每个项目一个工作表。"
+    for title, changes in projects:
+        fill(wb.create_sheet(title), changes, LAYOUTS["seed"])
+    for title, rows in (data or {}).items():
+        data_sheet(wb, rows, title)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def fill(ws, changes: Changes, layout: Layout) -> None:
+    """Write the seed sheet with `changes` in `layout` into the worksheet `ws`."""
     r0, c0 = layout.start_row + layout.title_rows - 1, layout.start_col
     col = {k: c0 + i for i, k in enumerate(
         ["level1", "level2", "name", "weight", "description", "standard", "score", "reason"])}
@@ -305,20 +335,17 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
         ws.column_dimensions[get_column_letter(col[key])].width = width
     _dress(ws, r0)
 
-    if changes.basic_data:
-        bd = wb.create_sheet("基础数据")
-        bd.append(["名称", "数值"])
-        for name, value in changes.basic_data:
-            bd.append([name, value])
-        bd.column_dimensions["A"].width = 20
-        bd.column_dimensions["B"].width = 12
-        for row in bd.iter_rows():
-            for cell in row:
-                cell.border, cell.font = _BOX, _FONT
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+
+def data_sheet(wb, rows: list, title: str = "基础数据") -> None:
+    bd = wb.create_sheet(title)
+    bd.append(["名称", "数值"])
+    for name, value in rows:
+        bd.append([name, value])
+    bd.column_dimensions["A"].width = 20
+    bd.column_dimensions["B"].width = 12
+    for row in bd.iter_rows():
+        for cell in row:
+            cell.border, cell.font = _BOX, _FONT
 
 
 def _dress(ws, title_row: int) -> None:
