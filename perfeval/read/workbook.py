@@ -110,36 +110,44 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 @dataclass
 class Opened:
-    """What reading one file yields: every scoring sheet for the checks (workbook order), the workbook
-    and the facts of the original file (digest, package inventory, load warnings) for the annotator."""
+    """What reading one file yields: every scoring sheet for the checks (workbook order) and the facts
+    of the original file (digest, package inventory) for the annotator, which reads what else it needs
+    (sheet names, merged ranges) from the package it edits."""
     sheets: list[Sheet]
-    workbook: Workbook
     original: fidelity.Original | None = None
 
 
 def read(path: str | Path, sha256: str | None = None) -> Opened:
-    """Open a workbook; `sha256` is its digest when the caller already has it (then not computed again)."""
+    """Read a workbook once (python-calamine where it can serve, else openpyxl: see read_sheets);
+    `sha256` is its digest when the caller already has it (then not computed again)."""
     path = Path(path)
-    preflight(path)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        wb = open_workbook(path)
-    sheets = _locate(path, _Grids(wb, path))
-    return Opened(sheets, wb, _original(path, tuple(str(w.message) for w in caught), sha256))
+    return Opened(read_sheets(path), _original(path, sha256))
 
 
 def read_sheets(path: str | Path) -> list[Sheet]:
-    """The Sheets alone, for reports that write no annotated copy: read with python-calamine (cached
-    values, no openpyxl load) where it can serve, else with openpyxl as `read` does - when a formula has
-    no cached value, or calamine fails or finds no table."""
+    """The Sheets: read with python-calamine (cached values, no openpyxl load) where it can serve, else
+    with openpyxl - when a formula has no cached value (it is evaluated), or calamine fails or finds no
+    table."""
     path = Path(path)
-    if not preflight(path, scan_formulas=True):
-        try:
-            with python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
-                return _locate(path, _CalamineGrids(wb, path))
-        except Exception:   # Unreadable, or anything calamine raises: openpyxl has the last word
-            pass
-    return read(path).sheets
+    uncached = preflight(path, scan_formulas=True)
+    return (None if uncached else _calamine_sheets(path)) or read_openpyxl(path)
+
+
+def _calamine_sheets(path: Path) -> list[Sheet] | None:
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
+            return _locate(path, _CalamineGrids(wb, path))
+    except Exception:   # Unreadable, or anything calamine raises: openpyxl has the last word
+        return None
+
+
+def read_openpyxl(path: Path) -> list[Sheet]:
+    """The Sheets read with openpyxl, formulas evaluated (after preflight): where calamine cannot serve,
+    and what the tests hold the calamine read to."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")         # what openpyxl does not model is the annotator's business
+        wb = open_workbook(path)
+    return _locate(path, _Grids(wb, path))
 
 
 def _locate(path: Path, grids: _Grids) -> list[Sheet]:
@@ -166,9 +174,9 @@ def sha256_of(path: str | Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _original(path: Path, load_warnings: tuple[str, ...], sha256: str | None) -> fidelity.Original:
+def _original(path: Path, sha256: str | None) -> fidelity.Original:
     with zipfile.ZipFile(path) as zf:
-        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf, fidelity.DROPPED), load_warnings)
+        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf, fidelity.DROPPED))
 
 
 # ---- cell values ---------------------------------------------------------------------------------
