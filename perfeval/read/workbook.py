@@ -8,9 +8,11 @@ import hashlib
 import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 import openpyxl
 import python_calamine
@@ -18,6 +20,7 @@ from defusedxml import DefusedXmlException
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.merge import MergedCellRange
 
 from perfeval.read import cached
 from perfeval.read import fidelity
@@ -84,11 +87,13 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
-    """The formula workbook keeps what an annotated copy must carry over: VBA, external links, rich text."""
+    """The workbook as openpyxl reads it, for its values and formulas only: nothing is ever saved from
+    it (the annotated copy edits the original package), so merged ranges are not given their borders."""
     keep_vba = path.suffix.lower() == ".xlsm"
     try:
-        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=not data_only,
-                                      rich_text=not data_only)
+        with _merged_ranges_unstyled():
+            return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=not data_only,
+                                          rich_text=not data_only)
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
@@ -98,6 +103,19 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
             raise Unreadable(ENTITIES) from None     # DTD or entities deeper than preflight looked
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]     # one line, whatever openpyxl said
         raise Unreadable("damaged", detail=detail) from None
+
+
+@contextmanager
+def _merged_ranges_unstyled() -> Iterator[None]:
+    """While loading: openpyxl gives every merged range the borders of its cells (MergedCellRange.format),
+    three quarters of loading a seed-sized sheet, for a workbook that is only read. The covered cells
+    are still made empty MergedCells, as without this."""
+    format_range = MergedCellRange.format
+    MergedCellRange.format = lambda self: None
+    try:
+        yield
+    finally:
+        MergedCellRange.format = format_range
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
