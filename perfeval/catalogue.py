@@ -15,6 +15,7 @@ from decimal import Decimal
 from perfeval.model import SEQUENCE, Finding, Phrase, Severity, Working
 from perfeval.numbers import fmt
 from perfeval.phrases import YEAR_WORDS, LABELS, ROLLUP_WORDS
+from perfeval.phrases_help import HELP_EN
 
 
 @dataclass(frozen=True)
@@ -251,3 +252,13 @@ def explain(code: str, lang: str = "zh") -> str:
     for head, part in zip(heads, EXPLAIN_PARTS):
         lines += [head + ("：" if lang == "zh" else ":"), f"  {texts.get(part, '—')}", ""]
     return "\n".join(lines).rstrip("\n")
+
+
+def help_text(text: str, lang: str) -> str:
+    """A command's or option's --help text in `lang` (written in Chinese; HELP_EN has the English)."""
+    if lang != "en" or not text:
+        return text
+    folded = re.sub(r"\s*\n\s*", "", text).strip()          # Chinese lines wrap without a space
+    for zh in sorted(HELP_EN, key=len, reverse=True):      # whole texts first, then appended parts
+        folded = folded.replace(zh, HELP_EN[zh])
+    return folded

@@ -1,6 +1,7 @@
 """Command line: parse options, call one function per command, exit with its code. Nothing else."""
 from __future__ import annotations
 
+import contextlib
 import difflib
 import sys
 from pathlib import Path
@@ -39,8 +40,61 @@ def _progress(results: Iterator[T], total: int, lang: str) -> Iterator[T]:
             yield r
 
 
+@contextlib.contextmanager
+def _help_in(group: click.Group, lang: str) -> Iterator[None]:
+    """Every help text of the command tree in `lang` for one run, then as it was."""
+    changed: list[tuple[object, str, str]] = []
+
+    def swap(obj: object, attr: str) -> None:
+        text = getattr(obj, attr, None)
+        if isinstance(text, str):
+            changed.append((obj, attr, text))
+            setattr(obj, attr, catalogue.help_text(text, lang))
+
+    def walk(cmd: click.Command) -> None:
+        swap(cmd, "help")
+        for param in cmd.params:
+            swap(param, "help")
+            swap(param, "show_default")
+        for sub in getattr(cmd, "commands", {}).values():
+            walk(sub)
+    walk(group)
+    try:
+        yield
+    finally:
+        for obj, attr, text in changed:
+            setattr(obj, attr, text)
+
+
+def _english(args: list[str]) -> bool:
+    return "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:]))
+
+
+def _without_lang(args: list[str]) -> list[str]:
+    out, skip = [], False
+    for a, b in zip(args, args[1:] + [""]):
+        if skip or a == "--lang=en":
+            skip = False
+            continue
+        if a == "--lang" and b == "en":
+            skip = True
+            continue
+        out.append(a)
+    return out
+
+
 class _Main(click.Group):
-    """An internal error (a bug of ours) ends the command with one line on stderr and exit code 3."""
+    """An internal error (a bug of ours) ends the command with one line on stderr and exit code 3;
+    with `--lang en` anywhere on the command line, --help is in English."""
+
+    def main(self, args=None, *rest, **kw):
+        args = list(sys.argv[1:] if args is None else args)
+        if not _english(args):
+            return super().main(args, *rest, **kw)
+        if {"--help", "-h"} & set(args):        # help asked for in English, of any command: --lang served
+            args = _without_lang(args)
+        with _help_in(self, "en"):
+            return super().main(args, *rest, **kw)
 
     def invoke(self, ctx: click.Context):
         try:

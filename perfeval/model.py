@@ -249,10 +249,6 @@ class Working:
     figures: tuple[Figure, ...] = ()
     result: Decimal | None = None
 
-    def __post_init__(self) -> None:
-        if isinstance(self.steps, str):         # arithmetic already written out: one plain step
-            object.__setattr__(self, "steps", (Phrase("step.expr", {"text": self.steps}),))
-
     @property
     def text(self) -> Phrase:
         """The steps as one Phrase (for a finding's params): rendered one after the other."""

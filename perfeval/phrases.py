@@ -356,3 +356,4 @@ ROLLUP_WORDS: dict[str, str] = {
     "60%以下": "below 60%",
 }
 YEAR_WORDS = [(re.compile(r"^(\d{4})年$"), "{0}"), (re.compile(r"^(\d{4})年平均得分$"), "{0} mean score")]
+

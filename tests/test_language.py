@@ -195,3 +195,13 @@ def test_every_phrase_has_both_languages():
         fields = [set(re.findall(r"{(\w+)}", t)) for t in texts]
         assert fields[0] == fields[1], key
         assert not CJK.search(QUOTES.sub("", re.sub(r"{\w+}", "", texts[1]))), key
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["watch"], ["rollup"], ["rules"], ["explain"], ["template"],
+                                     ["rubric"], ["rubric", "draft"], ["rubric", "check"]])
+def test_help_in_english_and_back(command):
+    english = CliRunner().invoke(main, [*command, "--help", "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    assert not CJK.search(english.output.replace("基础数据", "").replace("评分标准", "")), english.output
+    chinese = CliRunner().invoke(main, [*command, "--help"])       # the next run is Chinese again
+    assert CJK.search(chinese.output) and chinese.output != english.output

@@ -157,3 +157,41 @@ def test_the_rollup_counts_each_sheet_as_a_project(out, tmp_path, source):
     assert sorted(r["项目名称"] for r in rows) == ["政务云平台", "数据共享交换平台", "金审工程二期"]
     assert all(r["状态"] != "重复（未计入）" for r in rows)
     assert sorted(Path(r["来源文件"]).name for r in rows) == [f"三个项目.xlsx[项目{i}]" for i in (1, 2, 3)]
+
+
+def test_a_blank_form_beside_a_filled_sheet_is_no_project(tmp_path):
+    path = build_projects(tmp_path / "blank.xlsx", PROJECTS[:1])
+    wb = openpyxl.load_workbook(path)
+    blank = wb.copy_worksheet(wb["项目1"])
+    blank.title = "空白表"
+    for row in blank.iter_rows(min_row=6):
+        for cell in row:
+            if type(cell).__name__ == "Cell":
+                cell.value = None
+    wb.save(path)
+    assert [s.sheet for s in read(path).sheets] == ["项目1"]
+
+
+def test_a_chart_sheet_is_passed_over_and_kept_in_the_copy(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+    path = build_projects(tmp_path / "chart.xlsx", PROJECTS[:2], before=("封面",))
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["项目1"], min_col=4, min_row=6, max_row=10))
+    wb.create_chartsheet("图表", 1).add_chart(chart)
+    wb.save(path)
+    for fast in (False, True):
+        assert [r.sheet for r in pipeline.check_file(path, fast=fast)] == ["项目1", "项目2"]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["check", str(path), "--out", str(out), "--format", "json"])
+    assert [f["sheet"] for f in json.loads(result.output)["files"]] == ["项目1", "项目2"]
+    assert openpyxl.load_workbook(out / "chart.checked.xlsx").sheetnames == \
+        ["封面", "图表", "项目1", "项目2", "汇总", "复核结果"]
+
+
+def test_the_rollup_counts_one_file_and_three_projects(out, tmp_path):
+    from perfeval.rollup import tables as rollup_tables
+    inbox, folder, _ = out
+    for source in (inbox, folder / "perfeval.db"):
+        counts = rollup_tables.build(rollup_tables.collect([source])).counts
+        assert (counts["files"], counts["projects"]) == (1, 3)

@@ -65,8 +65,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE checks ADD COLUMN tree TEXT;
     """,
     # 4: a workbook holds several scoring sheets: the rows of one check of one file share `file_check`,
-    # the id of the first of them (a check before this version has one row, its own)
+    # the id of the first of them (a check before this version has one row, its own); a 自评表's
+    # recomputed 执行率, for the roll-up's 执行率分布
     """
+    ALTER TABLE checks ADD COLUMN execution_rate TEXT;
     ALTER TABLE checks ADD COLUMN file_check INTEGER;
     UPDATE checks SET file_check = id;
     CREATE INDEX checks_file ON checks (file_check);
@@ -206,14 +208,14 @@ class Ledger:
         cur = self.db.execute(
             "INSERT INTO checks (sha256, path, checked_at, tool_version, rubric_key, rubric, status, error,"
             " sheet, unit, code, name, budget, budget_cell, total_entered, total_recomputed, grade_entered,"
-            " grade_recomputed, output, output_error, title, rubric_title, groups, tree)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " grade_recomputed, output, output_error, title, rubric_title, groups, tree, execution_rate)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (sha256, result.path, checked_at.isoformat(timespec="seconds"), version, key, result.rubric,
              result.status.value, _words(result.error), result.sheet, p.unit, p.code, p.name, _dec(p.budget),
              p.budget_cell, _dec(result.total_entered), _dec(result.total_recomputed), result.grade_entered,
              result.grade_recomputed, result.output, _words(result.output_error), result.title, result.rubric_title,
              json.dumps(_pack([astuple(g) for g in result.groups]), ensure_ascii=False),
-             json.dumps(result.tree, ensure_ascii=False)))
+             json.dumps(result.tree, ensure_ascii=False), _dec(result.execution_rate)))
         check_id = cur.lastrowid
         self.db.executemany(
             "INSERT INTO indicators (check_id, position, level1, level2, name, weight, entered, recomputed,"
@@ -277,7 +279,8 @@ class Ledger:
             findings=findings, indicators=indicators, output=row["output"], output_error=words_from_text(row["output_error"]),
             title=row["title"], sha256=row["sha256"], rubric_title=row["rubric_title"],
             groups=tuple(GroupResult(*g) for g in json.loads(row["groups"] or "[]", object_hook=_unpack)),
-            tree=tuple(tuple(x) for x in json.loads(row["tree"] or "[]")))
+            tree=tuple(tuple(x) for x in json.loads(row["tree"] or "[]")),
+            execution_rate=_undec(row["execution_rate"]))
 
 
 class CheckRow(NamedTuple):
@@ -295,13 +298,14 @@ class CheckRow(NamedTuple):
     total_recomputed: Decimal | None
     grade_entered: str | None
     grade_recomputed: str | None
+    execution_rate: Decimal | None
 
 
 def _check_row(r: sqlite3.Row) -> CheckRow:
     return CheckRow(r["id"], r["path"], r["sheet"], r["status"], words_from_text(r["error"]), r["title"], datetime.fromisoformat(r["checked_at"]), r["rubric"],
                     Project(r["unit"], r["code"], r["name"], _undec(r["budget"]), r["budget_cell"]),
                     _undec(r["total_entered"]), _undec(r["total_recomputed"]), r["grade_entered"],
-                    r["grade_recomputed"])
+                    r["grade_recomputed"], _undec(r["execution_rate"]))
 
 
 class LatestRows(NamedTuple):

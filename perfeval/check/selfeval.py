@@ -12,8 +12,8 @@ from typing import Iterator
 
 from perfeval.check import table
 from perfeval.check.table import finding
-from perfeval.model import Finding, Working
-from perfeval.numbers import fmt, fmt_rate, round_half_up
+from perfeval.model import Finding
+from perfeval.numbers import fmt, fmt_rate
 from perfeval.score.selfeval import BUDGET_NAME, SelfEvalRecomputation
 
 
@@ -98,24 +98,7 @@ def check_weights(rc: SelfEvalRecomputation) -> Iterator[Finding]:
 
 def check_total(rc: SelfEvalRecomputation) -> Iterator[Finding]:
     """总分 against the entered scores, the budget block's included (rescaled when 不适用 rows dropped)."""
-    total = rc.sheet.total
-    if not rc.placed:
-        return
-    added = table.scored_sum(rc) * rc.scale
-    scaled = {} if rc.scale == 1 else {"formula": f"{fmt(table.scored_sum(rc))} × {fmt(rc.scale, 4)}"}
-    if total is None or total.missing:
-        yield finding(rc, "total-missing", total.cell if total else None, None, expected=added)
-        return
-    if total.value is None:
-        yield finding(rc, "score-not-numeric", total.cell, "总分", entered=str(total.raw).strip())
-        return
-    if abs(total.value - added) <= table.tolerance(rc):
-        return
-    if total.places < 2 and total.value == round_half_up(added, total.places):
-        yield finding(rc, "total-rounded", total.cell, None, entered=total.value, expected=added, **scaled)
-    else:
-        yield finding(rc, "total-mismatch", total.cell, None, entered=total.value, expected=added,
-                      working=Working(scaled["formula"]) if scaled else None)
+    yield from table.check_total(rc, rc.scale, "总分")
 
 
 def check_grade(rc: SelfEvalRecomputation) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ from perfeval.check.table import finding
 from perfeval.model import Finding, Text, Working
 from perfeval.numbers import fmt
 from perfeval.score.recompute import Recomputation
+from perfeval.score.rules import expr
 from perfeval.text.sums import statements
 
 
@@ -26,7 +27,7 @@ def check_sums(rc: Recomputation) -> Iterator[Finding]:
                 continue
             parts = " + ".join(fmt(p.value, 4) for p in s.parts)
             yield finding(rc, "text-sum-mismatch", text.cell, indicator, entered=s.total.value, expected=s.added,
-                          working=Working(f"{parts} = {fmt(s.added, 4)} ≠ {fmt(s.total.value, 4)}"),
+                          working=Working((expr(f"{parts} = {fmt(s.added, 4)} ≠ {fmt(s.total.value, 4)}"),)),
                           quote=s.text, parts=parts)
 
 

@@ -7,8 +7,8 @@ from typing import Callable, Iterator
 
 from perfeval.score import rules
 from perfeval.catalogue import severity_of
-from perfeval.model import Bands, Finding, Phrase, Score
-from perfeval.numbers import round_half_up
+from perfeval.model import Bands, Finding, Phrase, Score, Working
+from perfeval.numbers import fmt, round_half_up
 from perfeval.score.recompute import Placed, Recomputation
 
 DEFAULT_TOLERANCE = Decimal("0.005")
@@ -176,23 +176,27 @@ def check_subtotals(rc: Recomputation) -> Iterator[Finding]:
                            expected=total, scope=f"“{sub.name}”")
 
 
-def check_total(rc: Recomputation) -> Iterator[Finding]:
+def check_total(rc: Recomputation, scale: Decimal = Decimal(1), name: str = "合计") -> Iterator[Finding]:
+    """The total against the sum of the entered scores (times `scale` where a form rescales it: a
+    自评表 whose 不适用 rows are dropped); `name` is the total's label on the form."""
     total: Score | None = rc.sheet.total
     if not rc.placed:
         return
-    added = scored_sum(rc)
+    added = scored_sum(rc) * scale
+    scaled = {} if scale == 1 else {"formula": f"{fmt(scored_sum(rc))} × {fmt(scale, 4)}"}
     if total is None or total.missing:
         yield _finding(rc, "total-missing", total.cell if total else None, None, expected=added)
         return
     if total.value is None:
-        yield _finding(rc, "score-not-numeric", total.cell, "合计", entered=str(total.raw).strip())
+        yield _finding(rc, "score-not-numeric", total.cell, name, entered=str(total.raw).strip())
         return
     if abs(total.value - added) <= tolerance(rc):
         return
     if total.places < 2 and total.value == round_half_up(added, total.places):
-        yield _finding(rc, "total-rounded", total.cell, None, entered=total.value, expected=added)
+        yield _finding(rc, "total-rounded", total.cell, None, entered=total.value, expected=added, **scaled)
     else:
-        yield _finding(rc, "total-mismatch", total.cell, None, entered=total.value, expected=added)
+        yield _finding(rc, "total-mismatch", total.cell, None, entered=total.value, expected=added,
+                       working=Working((rules.expr(scaled["formula"]),)) if scaled else None)
 
 
 def check_grade(rc: Recomputation) -> Iterator[Finding]:

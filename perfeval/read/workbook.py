@@ -170,11 +170,13 @@ def read_openpyxl(path: Path) -> list[Sheet]:
 
 def _locate(path: Path, grids: _Grids) -> list[Sheet]:
     """Every sheet that holds a scoring table, in workbook order; the others (封面, 说明, 基础数据, our
-    own 汇总 and 复核结果 of an earlier check) are not scoring sheets and are passed over."""
+    own 汇总 and 复核结果 of an earlier check) are not scoring sheets and are passed over, and so is a
+    table with no indicator row (a blank form) when another sheet has one."""
     sheets = [sheet for title in grids.sheetnames if (sheet := _scoring_sheet(path, grids, title)) is not None]
     if not sheets:
         raise Unreadable("no_table")
-    return serve_basic_data(sheets, grids)
+    filled = [s for s in sheets if s.rows]          # a blank copy of the form beside filled ones is no project
+    return serve_basic_data(filled or sheets[:1], grids)
 
 
 def _scoring_sheet(path: Path, grids: _Grids, title: str) -> Sheet | None:

@@ -39,7 +39,8 @@ STATUS = {s: Phrase(f"status.{s}") for s in ("ok", "flagged", "unreadable", "dup
 LEVEL = {Severity.ERROR: Severity.ERROR, Severity.WARNING: Severity.WARNING}
 
 FILES = ["key", "path", "status", "error", "year", "stamp", "rubric", "unit", "code", "name", "budget",
-         "total_entered", "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes", "rate"]
+         "total_entered", "total_recomputed", "grade_entered", "grade_recomputed", "errors", "warnings", "notes", "rate",
+         "file"]            # path: the file, or path[sheet] for a workbook of several scoring sheets
 SCORES = ["key", "level1", "level2", "name", "weight", "score", "reason"]
 FINDINGS = ["key", "cell", "level", "code", "indicator", "message"]
 
@@ -114,7 +115,8 @@ def from_results(results: list[tuple[SheetResult, float]], default_year: int | N
         p = r.project
         files.append((key, r.where, r.status, r.error, year_of(r.title) or default_year, stamp, r.rubric, p.unit,
                       p.code, p.name, p.budget, r.total_entered, r.total_recomputed, r.grade_entered, r.grade_recomputed,
-                      r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO), r.execution_rate))
+                      r.count(Severity.ERROR), r.count(Severity.WARNING), r.count(Severity.INFO), r.execution_rate,
+                      r.path))
         by2 = rubric_selfeval.is_selfeval(r.rubric)        # 自评表: 三级指标 are per project
         scores += [(key, x.level1, x.level2, (by2 and x.level2) or x.name, x.weight, x.recomputed, x.reason)
                    for x in r.indicators]
@@ -133,7 +135,7 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     files = [(keys[c.id], f"{c.path}[{c.sheet}]" if sheets[c.path] > 1 else c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
               c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
               c.total_recomputed, c.grade_entered, c.grade_recomputed,
-              *rows.counts.get(c.id, (0, 0, 0)), None) for c in checks]     # 执行率: not in the ledger
+              *rows.counts.get(c.id, (0, 0, 0)), c.execution_rate, c.path) for c in checks]
     findings = [(keys[cid], f.cell, LEVEL[f.severity], f.code, f.indicator, f)
                 for cid, f in rows.findings if cid in keys]
     frames = _frames(files, [], findings)
@@ -201,7 +203,7 @@ def build(frames: Frames) -> Rollup:
         year=year, years=years, projects=_projects(files, frames.scores), grades=_grades(this_year, bands),
         indicators=_indicators(scores[scores["key"].isin(this_year["key"])]), units=_units(this_year, bands),
         findings=_findings(counted, frames.findings), rates=_rates(this_year),
-        counts={"files": len(files), "projects": len(counted), "this_year": len(this_year),
+        counts={"files": files["file"].nunique(), "projects": len(counted), "this_year": len(this_year),
                 "unreadable": int((files["status"] == "unreadable").sum()),
                 "duplicates": int(files["kept"].notna().sum()), "notes": int(counted["notes"].sum())})
     if len(years) > 1:

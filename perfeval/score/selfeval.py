@@ -13,6 +13,7 @@ from perfeval.model import BudgetBlock, Figure, Phrase, IndicatorRow, Recomputed
 from perfeval.numbers import fmt, fmt_rate, normalize_text, parse_number, round_half_up
 from perfeval.rubric_selfeval import SelfEvalRubric
 from perfeval.score.recompute import Placed, Recomputation
+from perfeval.score.rules import expr
 from perfeval.text import targets
 
 BUDGET_LEVEL1, BUDGET_NAME = "预算执行情况", "预算执行率"
@@ -99,7 +100,7 @@ def _budget(block: BudgetBlock, rubric: SelfEvalRubric) -> BudgetCheck:
             continue
         if any(c.value for _, c in known):        # sources all 0 or blank: not broken down
             added = sum((c.value for _, c in known), Decimal(0))
-            working = Working(" + ".join(fmt(c.value, 4) for _, c in known) + f" = {fmt(added, 4)}",
+            working = Working((expr(" + ".join(fmt(c.value, 4) for _, c in known) + f" = {fmt(added, 4)}"),),
                               tuple(Figure(f"{s.label}{label}", c.value, c.cell) for s, c in known))
             if entered.value is None or abs(entered.value - added) > Decimal("0.005"):
                 out.gaps.append(SumGap(role, label, entered, added, working))
@@ -194,10 +195,10 @@ def _judge(p: Placed, rubric: SelfEvalRubric) -> Judged:
     goal, done = pair
     if p.weight is None:
         return Judged("quantitative", direction)
-    expected, formula, missed = _formula(direction, goal, done, p.weight)
+    expected, steps, missed = _formula(direction, goal, done, p.weight)
     figures = (Figure("指标值", target.number, f"{row.target.cell} 指标值“{row.target.value}”"),
                Figure("完成值", actual.number, f"{row.actual.cell} 完成值“{row.actual.value}”"))
-    p.recomputed = _rounded(Recomputed(row.name, p.weight, expected, Working(formula, figures)))
+    p.recomputed = _rounded(Recomputed(row.name, p.weight, expected, Working(steps, figures)))
     return Judged("quantitative", direction, missed=missed)
 
 

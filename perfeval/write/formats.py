@@ -188,7 +188,7 @@ class JsonReport(Report):
         return json.dumps(file_dict(r, self.lang), ensure_ascii=False)
 
     def emit(self, text: str) -> None:
-        if self.tally.files > 1:
+        if self.tally.sheets > 1:            # every result but the first follows a comma
             self.out.write(",")
         self.out.write("\n  " + text)
 

@@ -190,6 +190,21 @@ def test_rollup_counts_selfeval_forms_beside_evaluation_sheets(tmp_path):
     assert "执行率分布" in (tmp_path / "rollup.html").read_text(encoding="utf-8")
 
 
+def test_the_ledger_keeps_the_execution_rate_for_the_rollup(tmp_path):
+    import shutil
+    from click.testing import CliRunner
+    from perfeval.cli import main
+    from perfeval.rollup import tables
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ["06_自评表_全国格式_错误示例.xlsx", "07_自评表_全国格式_正确示例.xlsx", "09_自评表_省级格式_正确示例.xlsx"]:
+        shutil.copy(SAMPLES / name, inbox / name)
+    CliRunner().invoke(main, ["check", str(inbox), "--out", str(tmp_path / "out"), "-q"])
+    from_folder = tables.build(tables.collect([inbox], default_year=2023)).rates
+    from_ledger = tables.build(tables.collect([tmp_path / "out" / "perfeval.db"], default_year=2023)).rates
+    assert from_ledger is not None and from_ledger.equals(from_folder)
+
+
 def test_forced_selfeval_rubric(tmp_path):
     path = build(tmp_path / "p.xlsx", province())
     assert check_one(path, "selfeval-national").rubric == "selfeval-national"
