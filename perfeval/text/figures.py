@@ -178,7 +178,12 @@ def _number(text: str) -> tuple[Decimal, Decimal]:
 
 def _stops(text: str, ends: str, inside: frozenset[int] = frozenset()) -> list[int]:
     """Positions of the delimiters `ends` in text, in order, but for those inside figures (1,234)."""
-    return [i for i, ch in enumerate(text) if ch in ends and i not in inside]
+    return [m.start() for m in _delimiters(ends).finditer(text) if m.start() not in inside]
+
+
+@lru_cache(maxsize=4)
+def _delimiters(ends: str) -> re.Pattern:
+    return re.compile("[" + re.escape(ends) + "]")
 
 
 def _bounds(stops: list[int], pos: int, length: int) -> tuple[int, int]:
