@@ -120,6 +120,12 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
          {"zh": "文字中的比率未按评分标准的口径计算", "en": "a rate in the text is computed on another basis than the rubric's"},
          {"zh": "文字中的{input} {stated} 按{used}而非{wanted}计算：{formula}",
           "en": "the {input} of {stated} in the text is computed over {used}, not {wanted}: {formula}"}),
+    Code("data-sheet-unassigned", W,
+         {"zh": "基础数据工作表未指明所服务的评分表，其数据未用于重算",
+          "en": "a 基础数据 sheet names no scoring sheet: its figures were not used"},
+         {"zh": "工作表“{data}”的标题未指明服务本工作簿的哪个评分表，其数据未用于重算；请改名为“基础数据-评分表名”",
+          "en": "the title of sheet “{data}” names none of this workbook's scoring sheets, so its figures were "
+                "not used; rename it “基础数据-<scoring sheet name>”"}),
     Code("text-sum-mismatch", W,
          {"zh": "文字所列分项之和与所述总额不符", "en": "a text lists parts that do not add up to its total"},
          {"zh": "文字写“{quote}”，分项之和 {formula}（万元）",

@@ -222,6 +222,7 @@ class Sheet:
     bands: Bands = Bands()
     narrative: tuple[tuple[str, Text], ...] = ()    # (label, text): 总体评价, 存在问题, ...
     basic_data: tuple[tuple[str, object, str], ...] = ()   # 基础数据 rows: (name, raw value, cell)
+    unused_data: tuple[str, ...] = ()   # 基础数据 sheets of the workbook that serve no scoring sheet
     budget: BudgetBlock | None = None   # 自评表 only: its budget block (None on a 评分意见表)
     layout: str | None = None           # 自评表 only: the selfeval rubric whose layout was read
 

@@ -16,9 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from perfeval.cli import main
-from cases import tables, changes_of, layout_of
-from seedbook import build
-from workbooks import edit_workbook
+from cases import build_case, tables
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
@@ -32,10 +30,7 @@ def corpus(tmp_path_factory) -> Path:
     for stem, table in tables().items():
         for kind in ("fire", "pass"):
             for case in table.get(kind, []):
-                path = build(folder / f"{stem}__{kind}__{case['name']}.xlsx", changes_of(case),
-                             layout=layout_of(case))
-                if case.get("cells") or case.get("rename"):
-                    edit_workbook(path, case.get("cells"), case.get("rename"))
+                build_case(folder / f"{stem}__{kind}__{case['name']}.xlsx", case)
     return folder
 
 

@@ -76,6 +76,8 @@ def test_a_data_sheet_serves_the_sheet_it_names_or_the_only_one(tmp_path):
     assert second.basic_data[0][2] == "基础数据-项目2!B2"
     plain = build_projects(tmp_path / "plain.xlsx", PROJECTS[:2], data={"基础数据": figures})
     assert [s.basic_data for s in read(plain).sheets] == [(), ()]        # whose? neither is named
+    said = [[f.params for f in r.findings if f.code == "data-sheet-unassigned"] for r in pipeline.check_file(plain)]
+    assert said == [[{"data": "基础数据"}]] * 2
     only = build_projects(tmp_path / "only.xlsx", PROJECTS[:1], before=("说明",), data={"基础数据": figures})
     (sheet,) = read(only).sheets
     assert len(sheet.basic_data) == 2

@@ -222,9 +222,15 @@ def check_criteria(rc: Recomputation) -> Iterator[Finding]:
                        where=row.standard_cell)
 
 
+def check_data_sheets(rc: Recomputation) -> Iterator[Finding]:
+    """A 基础数据 sheet that serves no scoring sheet of the workbook: its figures went unused."""
+    for title in rc.sheet.unused_data:
+        yield _finding(rc, "data-sheet-unassigned", None, None, data=title)
+
+
 CHECKS: list[Callable[[Recomputation], Iterator[Finding]]] = [
     check_coverage, check_scores, check_formulas, check_weights, check_subtotals, check_total, check_grade,
-    check_criteria,
+    check_criteria, check_data_sheets,
 ]
 
 

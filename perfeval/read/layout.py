@@ -1,6 +1,6 @@
 """Where things sit on a scoring sheet, read from cell values: the header words that name the
 columns, level labels with their weights, grade bands, the indicator table, the header block above it,
-the footer below it and the 基础数据 sheet.
+and the footer below it (the 基础数据 sheets: datasheet.py).
 
 Layouts met in the field: the table starts anywhere below title rows; header words span up to four
 rows; level-1/level-2 cells are merged, repeated on every row, or left blank below the first; level
@@ -11,7 +11,7 @@ scores are numbers or text (`3分`, `３`). Nothing here opens a file: cells com
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -322,39 +322,3 @@ def _total_row(grids: Grids, title: str, r: int, c: int, cols: dict[str, int]) -
     elif len(numbers) >= 2:
         weight = numbers[0]
     return score, weight
-
-
-DATA_SHEET = "基础数据"
-
-
-def serve_basic_data(sheets: list[Sheet], grids: Grids) -> list[Sheet]:
-    """Each 基础数据 sheet serves the scoring sheet its title names (`基础数据-项目2`, `项目2基础数据`), else
-    the only scoring sheet of the workbook; one scoring sheet takes the figures of one data sheet."""
-    data = [t for t in grids.sheetnames if DATA_SHEET in normalize_text(t)]
-    served: dict[str, str] = {}
-    for title in data:
-        named = _strip_marks(normalize_text(title).replace(DATA_SHEET, ""))
-        owners = [s.sheet for s in sheets if named and _strip_marks(normalize_text(s.sheet)) == named]
-        if not named and len(sheets) == 1:
-            owners = [sheets[0].sheet]
-        for owner in owners:
-            served.setdefault(owner, title)
-    return [replace(s, basic_data=_basic_data(grids, served[s.sheet])) if s.sheet in served and s.layout is None
-            else s for s in sheets]
-
-
-def _strip_marks(text: str) -> str:
-    return text.strip(" -_—()（）[]【】:：·.")
-
-
-def _basic_data(grids: Grids, title: str) -> tuple[tuple[str, object, str], ...]:
-    """Rows of a 基础数据 sheet: (name, value as entered, cell of the value)."""
-    out = []
-    for r, row in enumerate(grids.grid(title), start=1):
-        if len(row) < 2:
-            continue
-        name = normalize_text(row[0]) if row[0] is not None else ""
-        if not name or name in ("名称", "指标", "项目"):
-            continue
-        out.append((name, grids.value(title, r, 2), f"{title}!{ref(r, 2)}"))
-    return tuple(out)

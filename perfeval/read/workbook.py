@@ -27,7 +27,8 @@ from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read import limits
 from perfeval.read import selfeval
-from perfeval.read.layout import find_header, read_table, serve_basic_data
+from perfeval.read import datasheet
+from perfeval.read.layout import find_header, read_table
 from perfeval.catalogue import say
 from perfeval.model import Phrase, Sheet
 
@@ -176,7 +177,7 @@ def _locate(path: Path, grids: _Grids) -> list[Sheet]:
     if not sheets:
         raise Unreadable("no_table")
     filled = [s for s in sheets if s.rows]          # a blank copy of the form beside filled ones is no project
-    return serve_basic_data(filled or sheets[:1], grids)
+    return datasheet.serve(filled or sheets[:1], grids)
 
 
 def _scoring_sheet(path: Path, grids: _Grids, title: str) -> Sheet | None:

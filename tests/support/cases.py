@@ -12,7 +12,7 @@ from seedbook import LAYOUTS, Changes, build, variant
 
 import pytest
 
-from workbooks import edit_workbook
+from workbooks import copy_sheet, edit_workbook
 from checking import check_one
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
@@ -21,7 +21,7 @@ CASES = Path(__file__).resolve().parents[1] / "cases"
 LATER: dict[str, str] = {}
 CHANGE_FIELDS = {f.name for f in fields(Changes)}
 CASE_KEYS = CHANGE_FIELDS | {"name", "layout", "blank_scores", "blank_total", "blank_grade", "cells",
-                             "rename", "rubric", "expect", "count", "at", "also"}
+                             "rename", "rubric", "expect", "count", "at", "also", "copies"}
 
 
 def tables() -> dict[str, dict]:
@@ -69,13 +69,24 @@ def changes_of(case: dict) -> Changes:
     return Changes(**kw)
 
 
+def build_case(path: Path, case: dict) -> Path:
+    """The workbook of a case: the seed sheet with the case's changes, edits and copies."""
+    path = build(path, changes_of(case), layout=layout_of(case))
+    if case.get("cells") or case.get("rename"):
+        edit_workbook(path, case.get("cells"), case.get("rename"))
+    if case.get("copies"):
+        copy_sheet(path, case["copies"])
+    return path
+
+
 def check_case(tmp_path: Path, case: dict):
     unknown = set(case) - CASE_KEYS
     assert not unknown, f"unknown keys in case: {unknown}"
-    path = build(tmp_path / "case.xlsx", changes_of(case), layout=layout_of(case))
-    if case.get("cells") or case.get("rename"):
-        edit_workbook(path, case.get("cells"), case.get("rename"))
-    result = check_one(path, case.get("rubric"))
+    path = build_case(tmp_path / "case.xlsx", case)
+    if case.get("copies"):              # the scoring sheet copied as 项目2, 项目3...: its result is the first
+        result = pipeline.check_file(path, case.get("rubric"))[0]
+    else:
+        result = check_one(path, case.get("rubric"))
     assert result.status in ("ok", "flagged"), result.error
     return result
 

@@ -153,6 +153,7 @@ class Changes:
     total: object = "81"
     grade: object = "良"
     basic_data: list = field(default_factory=list)   # [(名称, 数值)] -> sheet 基础数据
+    data_title: str = "基础数据"                      # the title of that sheet
     narrative: dict = field(default_factory=dict)    # label -> text
     project: dict = field(default_factory=dict)
     title: str | None = None
@@ -171,7 +172,7 @@ def build(path: str | Path, changes: Changes | None = None, layout: Layout | str
     ws.title = "评分表"
     fill(ws, changes, layout)
     if changes.basic_data:
-        data_sheet(wb, changes.basic_data)
+        data_sheet(wb, changes.basic_data, changes.data_title)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

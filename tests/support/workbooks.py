@@ -23,6 +23,15 @@ def edit_workbook(path: Path, cells: dict | None = None, rename: dict | None = N
     return path
 
 
+def copy_sheet(path: Path, copies: int, sheet: str = "评分表") -> Path:
+    """Copy a built workbook's scoring sheet `copies` times, as 项目2, 项目3... (one tab per project)."""
+    wb = openpyxl.load_workbook(path)
+    for n in range(2, copies + 2):
+        wb.copy_worksheet(wb[sheet]).title = f"项目{n}"
+    wb.save(path)
+    return path
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
