@@ -186,6 +186,12 @@ class Package:
 
     def survey(self, flagged: dict[str, list[str]]) -> list[Note]:
         """What this copy cannot do as for a plain workbook, for flagged {sheet: [cells]}."""
+        try:
+            return self._survey(flagged)
+        except etree.XMLSyntaxError as exc:
+            raise Refused("copy.damaged", str(exc)[:120]) from None
+
+    def _survey(self, flagged: dict[str, list[str]]) -> list[Note]:
         notes = []
         if any(n.startswith("_xmlsignatures/") for n in self.names):
             notes.append(Note("copy.signature"))
@@ -206,6 +212,14 @@ class Package:
     # ---- the copy ------------------------------------------------------------------------------
 
     def save(self, path: Path, edits: Edits) -> None:
+        """Write the copy; a part the copy must change that is not well-formed XML refuses it (the
+        reader may have had no need of that part: python-calamine reads values past damaged styles)."""
+        try:
+            self._save(path, edits)
+        except etree.XMLSyntaxError as exc:
+            raise Refused("copy.damaged", str(exc)[:120]) from None
+
+    def _save(self, path: Path, edits: Edits) -> None:
         self.types = ContentTypes(self.read("[Content_Types].xml"))
         self.taken = {i.filename for i in self.infos}
         styles = self.styles()

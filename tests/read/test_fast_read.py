@@ -119,3 +119,19 @@ def test_the_annotated_copy_needs_no_openpyxl(make_sheet, monkeypatch, tmp_path)
     (result,) = pool.check_file(path, output=tmp_path / "copy.xlsx")
     assert result.output and not result.output_error and result.findings
     assert (result,) == tuple(replace(r, output=result.output) for r in expected)
+
+
+def test_a_damaged_part_the_values_do_not_need_refuses_the_copy_with_its_reason(make_sheet, tmp_path):
+    """calamine reads the values past a styles.xml openpyxl would refuse (the campaign's files: junk
+    before its root element); the check stands and the copy is refused as damaged, never with a
+    technical error."""
+    from perfeval.batch import pool
+    from xlsx_parts import rewrite
+    src = make_sheet("changed.xlsx", **CASES["changed"])
+    path = rewrite(src, tmp_path / "damaged.xlsx",
+                   lambda name, data: b"junk" + data if name == "xl/styles.xml" else data or None)
+    (result,) = pool.check_file(path, output=tmp_path / "copy.xlsx")
+    assert result.status == "flagged" and result.findings
+    assert result.output_error and not result.output
+    assert say(result.output_error).startswith("未能生成复核文件：原文件的压缩包部件已损坏"), say(result.output_error)
+    assert not (tmp_path / "copy.xlsx").exists()
