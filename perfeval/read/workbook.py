@@ -88,8 +88,8 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
-    """The workbook as openpyxl reads it, for its values and formulas only: nothing is ever saved from
-    it (the annotated copy edits the original package), so merged ranges are not given their borders."""
+    """The workbook as openpyxl reads it, for values and formulas only: nothing is saved from it (the
+    annotated copy edits the original package)."""
     keep_vba = path.suffix.lower() == ".xlsm"
     try:
         with _merged_ranges_unstyled():
@@ -108,9 +108,8 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
 
 @contextmanager
 def _merged_ranges_unstyled() -> Iterator[None]:
-    """While loading: openpyxl gives every merged range the borders of its cells (MergedCellRange.format),
-    three quarters of loading a seed-sized sheet, for a workbook that is only read. The covered cells
-    are still made empty MergedCells, as without this."""
+    """While loading, merged ranges get no borders (MergedCellRange.format: three quarters of loading a
+    seed-sized sheet); their covered cells are still empty MergedCells."""
     format_range = MergedCellRange.format
     MergedCellRange.format = lambda self: None
     try:
@@ -266,11 +265,10 @@ class _Grids:
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
-        """Evaluated at most once per cell, whatever happens. Past the depth (MAX_DEPTH formulas inside
-        one another) or work (MAX_WORK cells looked up) budget, every formula of the chain fails and is
-        remembered as failed: a formula that refers to a failed cell fails too, without walking the
-        chain again. The outermost formula, and a failed cell read for itself, is not evaluated: its
-        cached value stands, or, with none, the formula text itself (score-not-numeric)."""
+        """Evaluated at most once per cell, whatever happens. Past the depth (MAX_DEPTH) or work (MAX_WORK)
+        budget, each formula of the chain is remembered as failed, and so fails any formula that refers
+        to one, without walking the chain again. A failed cell read for itself keeps its cached value,
+        or, with none, stands as its formula text (score-not-numeric)."""
         key = (title, row, col)
         if key in self._failed:
             if self._evaluating:

@@ -10,6 +10,7 @@ import cases
 from layouts import VARIANTS
 from workbooks import cache_values
 
+from perfeval import pipeline
 from perfeval.catalogue import say, working_text
 from perfeval.read import workbook
 from checking import check_one
@@ -105,8 +106,8 @@ def test_every_case_checks_the_same_on_the_fast_path(tmp_path, monkeypatch, code
     """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
     cases.check_case(tmp_path, case)
     path = tmp_path / "case.xlsx"
-    assert check_one(path, case.get("rubric"), fast=True) == openpyxl_read(monkeypatch, check_one, path,
-                                                                           case.get("rubric"))
+    check = pipeline.check_file             # every sheet's result: a case may hold several scoring sheets
+    assert check(path, case.get("rubric"), fast=True) == openpyxl_read(monkeypatch, check, path, case.get("rubric"))
 
 
 def test_the_annotated_copy_needs_no_openpyxl(make_sheet, monkeypatch, tmp_path):
