@@ -14,6 +14,7 @@ from perfeval import catalogue
 from perfeval import options
 from perfeval.batch import commands
 from perfeval.model import SheetResult
+from perfeval.read.sources import Password
 from perfeval.write.selection import Selection
 from perfeval.rubric import RubricError, resolve
 
@@ -117,16 +118,16 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @options.configured(lambda values: values["paths"][0])
 @options.stack(options.fmt, options.out_folder, options.jobs, options.force, options.rubric, options.lang,
-               options.report)
+               options.report, options.password)
 def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: bool, rubric: str | None,
-          lang: str, selection: Selection, verbosity: int) -> None:
+          lang: str, selection: Selection, verbosity: int, password: str | None) -> None:
     """复核 PATHS 中的评分表（文件或文件夹）。退出码：0 无错误，1 有错误，2 有文件无法读取，3 内部错误。"""
     _check_rubric(rubric)
     try:
         code = commands.check(paths, out, sys.stdout, fmt, jobs, force, rubric, lang,
                               progress=lambda results, total: _progress(results, total, lang),
                               warn=lambda text: click.echo(text, err=True), verbosity=verbosity,
-                              selection=selection)
+                              selection=selection, password=Password.given(password))
     except commands.UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
     sys.exit(code)
@@ -138,13 +139,14 @@ def check(paths: tuple[str, ...], fmt: str, out: Path | None, jobs: int, force: 
 @click.option("--out", "outbox", cls=options.Needed, type=click.Path(file_okay=False, path_type=Path),
               help="写出复核文件、summary.xlsx 与 perfeval.db 的文件夹")
 @options.stack(options.once, options.poll, options.settle, options.jobs, options.force, options.rubric,
-               options.lang, options.select, options.ignore, options.severity)
+               options.lang, options.select, options.ignore, options.severity, options.password)
 def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: float, jobs: int, force: bool,
-          rubric: str | None, lang: str, selection: Selection) -> None:
+          rubric: str | None, lang: str, selection: Selection, password: str | None) -> None:
     """监视 INBOX 文件夹：新放入或修改的评分表自动复核，结果写入 --out 文件夹。INBOX 不会被写入。"""
     _check_rubric(rubric)
     try:
-        commands.watch(inbox, outbox, click.echo, once, poll, settle, jobs, force, rubric, lang, selection)
+        commands.watch(inbox, outbox, click.echo, once, poll, settle, jobs, force, rubric, lang, selection,
+                       Password.given(password))
     except commands.UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -155,14 +157,15 @@ def watch(inbox: Path, outbox: Path, once: bool, poll: float | None, settle: flo
 @click.option("--out", cls=options.Needed, type=click.Path(dir_okay=False), help="写出的汇总工作簿（.xlsx）")
 @click.option("--html", type=click.Path(dir_okay=False), help="同时写出的离线 HTML 报告")
 @click.option("--year", type=click.IntRange(1900, 2999), help="标题中未注明年度的评分表按此年度计")
-@options.stack(options.jobs, options.rubric, options.lang)
+@options.stack(options.jobs, options.rubric, options.lang, options.password)
 def rollup_command(sources: tuple[str, ...], out: str, html: str | None, year: int | None, jobs: int,
-                   rubric: str | None, lang: str) -> None:
+                   rubric: str | None, lang: str, password: str | None) -> None:
     """年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。"""
     _check_rubric(rubric)
     from perfeval.rollup import command       # pandas: imported only by the command that needs it
     click.echo(command.run(sources, out, html, year, jobs, rubric, lang,
-                           progress=lambda results, total: _progress(results, total, lang)))
+                           progress=lambda results, total: _progress(results, total, lang),
+                           password=Password.given(password)))
 
 
 @main.command()

@@ -17,7 +17,9 @@ from typing import Callable, Iterable
 
 from perfeval.model import Phrase
 
-EXTENSIONS = (".xlsx", ".xlsm")
+# what the folder search takes: OOXML, and what read/sources.py converts (.xls, .xlsb, .ods, WPS .et/.ett);
+# what a file really is comes from its bytes, not this name
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett")
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")   # files still being copied or downloaded
 TEMP_PREFIX = ".perfeval-"                                      # our own temporary outputs
 

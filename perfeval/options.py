@@ -47,6 +47,8 @@ config_file = _option("--config", "config_file", type=click.Path(exists=True, di
                       help=f"设置文件（默认：所查文件夹或其上级中的 {config.NAME}，或 pyproject.toml 的 [tool.perfeval]）")
 once = _option("--once", is_flag=True, help="只处理当前已有的文件（刚放入的等其复制完成），然后退出（供计划任务使用）")
 poll = _option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS", help="每隔 SECONDS 秒轮询一次（网络共享文件夹用）")
+password = _option("--password", metavar="TEXT", envvar="PERFEVAL_PASSWORD", show_envvar=True,
+                   help="打开设有打开密码的工作簿（.xlsx/.xls）所用的密码；也可用环境变量给出。不回显、不写入任何输出")
 settle = _option("--settle", type=click.FloatRange(min=0), default=2.0, show_default=True, metavar="SECONDS",
                  help="文件大小与修改时间保持不变多久才视为复制完成")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from perfeval.reasons import OPENING
+
 # ---- labels of the workbooks perfeval writes (annotated copy, batch summary.xlsx) ----------------
 
 LABELS: dict[str, tuple[str, str]] = {       # key -> (zh, en)
@@ -244,29 +246,6 @@ LABELS.update({
     "reason.memory": ("文件过大，内存不足以读取", "the file is too large to read in the memory available"),
     "reason.internal": ("处理时出现内部错误（{error}），请将此文件报告给维护人员",
                         "internal error while checking ({error}); please report this file to the maintainers"),
-    "reason.cannot_open": ("无法打开文件：{detail}", "the file cannot be opened: {detail}"),
-    "reason.empty": ("文件为空（0 字节）", "the file is empty (0 bytes)"),
-    "reason.encrypted": ("文件已加密（设有打开密码）或为旧版 .xls 格式，请去除密码或另存为 .xlsx 后再提交",
-                         "the file is encrypted (has an opening password) or is an old .xls file: remove the "
-                         "password or save it as .xlsx, then submit it again"),
-    "reason.not_xlsx": ("不是 Excel 工作簿（.xlsx）：文件内容不是 xlsx 格式，可能是改了扩展名的 CSV 或其他文件",
-                        "not an Excel workbook (.xlsx): the content is not xlsx, perhaps a CSV or another file "
-                        "renamed"),
-    "reason.no_workbook": ("不是 Excel 工作簿：压缩包中没有工作簿内容",
-                           "not an Excel workbook: the zip package holds no workbook"),
-    "reason.too_big_unpacked": ("文件解压后超过 512 MB，疑为异常构造的文件，已拒绝读取",
-                                "the file unpacks to more than 512 MB, likely a malformed file: refused"),
-    "reason.entities": ("文件含 XML 实体声明（可能是恶意构造的文件），已拒绝读取",
-                        "the file declares XML entities (possibly a malicious file): refused"),
-    "reason.bad_zip": ("文件已损坏或不完整（zip 结构无法解析），可能未复制完整",
-                       "the file is damaged or incomplete (its zip structure cannot be read): perhaps not fully "
-                       "copied"),
-    "reason.unzip": ("文件无法解压：{detail}", "the file cannot be unpacked: {detail}"),
-    "reason.damaged": ("工作簿无法打开（内容损坏）：{detail}", "the workbook cannot be opened (damaged content): {detail}"),
-    "reason.no_table": ("未找到评分表：没有一张工作表含“三级指标”“评分”等表头",
-                        "no scoring sheet found: no worksheet has headers such as “三级指标” and “评分”"),
-    "reason.sheet_too_big": ("工作表“{title}”过大（{rows} 行 × {columns} 列）",
-                             "worksheet “{title}” is too large ({rows} rows × {columns} columns)"),
     # one-line outputs of the commands
     "report.tally": ("共 {files} 个文件：{ok} 个无问题，{flagged} 个有问题，{unreadable} 个无法读取，{skipped} 个已跳过；"
                      "错误 {errors} 处，警告 {warnings} 处，提示 {notes} 处",
@@ -283,6 +262,7 @@ LABELS.update({
     "reason.overwrite": ("输出文件会覆盖输入文件：{path}（请换一个 --out 文件夹）",
                          "the output would overwrite an input file: {path} (choose another --out folder)"),
 })
+LABELS.update(OPENING)
 
 
 # ---- the roll-up (rollup.xlsx, rollup.html, the command's line) ----------------------------------

@@ -36,6 +36,9 @@ HELP_EN: dict[str, str] = {
     "只处理当前已有的文件（刚放入的等其复制完成），然后退出（供计划任务使用）":
         "process the files there now (waiting for those still being copied), then exit (for scheduled tasks)",
     "每隔 SECONDS 秒轮询一次（网络共享文件夹用）": "poll every SECONDS seconds (for network shares)",
+    "打开设有打开密码的工作簿（.xlsx/.xls）所用的密码；也可用环境变量给出。不回显、不写入任何输出":
+        "password that opens workbooks with an opening password (.xlsx/.xls); may be given in the environment "
+        "instead. Never echoed, never written to any output",
     "文件大小与修改时间保持不变多久才视为复制完成":
         "how long a file's size and modification time must stay unchanged before it counts as copied",
     "年度汇总：SOURCES 为评分表文件夹（不写复核副本）或台账 perfeval.db。":

@@ -15,6 +15,7 @@ from perfeval.check import text as text_checks
 from perfeval.files import skip_reason
 from perfeval.model import SheetResult, GroupResult, IndicatorResult, Phrase, Severity, Sheet, Status
 from perfeval.numbers import round_half_up
+from perfeval.read import sources
 from perfeval.read.workbook import Opened, Unreadable, read, read_sheets, sha256_of
 from perfeval.score import recompute
 from perfeval.score import selfeval as selfeval_score
@@ -103,22 +104,27 @@ Results = tuple[SheetResult, ...]
 
 def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = False,
                finish: Callable[[Opened, Results], Results] | None = None,
-               sha256: str | None = None) -> Results:
+               sha256: str | None = None, password: sources.Password | None = None) -> Results:
     """One file, never raising: one result per scoring sheet (workbook order), or one result that says
     why the file could not be read. With `fast`, the Sheets alone are read, with python-calamine where
     it can serve. `finish` (the batch's annotated copy) is given the opened workbook and the results,
-    and returns the results to report. `sha256` is the file's digest when the caller has it already."""
+    and returns the results to report. `sha256` is the file's digest when the caller has it already.
+    A .xls/.xlsb/.ods/.et file, or an encrypted one (`password`), is read through a converted or
+    decrypted .xlsx (read/sources.py); the results name the user's file and its digest."""
     path = Path(path)
     reason = skip_reason(path)
     if reason:
         return (SheetResult(str(path), Status.SKIPPED, error=reason),)
     try:
         forced = (rubric_selfeval.resolve(rubric_choice) or rubrics.resolve(rubric_choice)) if rubric_choice else None
-        if fast and finish is None:
-            return _results(read_sheets(path), forced, sha256 or sha256_of(path))
-        opened = read(path, sha256)
-        results = _results(opened.sheets, forced, opened.original.sha256)
-        return finish(opened, results) if finish is not None else results
+        with sources.prepared(path, password) as source:
+            if source.path != path:
+                sha256 = sha256 or sha256_of(path)
+            if fast and finish is None:
+                return _results(read_sheets(source.path), forced, sha256 or sha256_of(path), path)
+            opened = replace(read(source.path, sha256), notes=source.notes)
+            results = _results(opened.sheets, forced, opened.original.sha256, path)
+            return finish(opened, results) if finish is not None else results
     except Unreadable as exc:
         return (SheetResult(str(path), Status.UNREADABLE, error=exc.reason),)
     except rubrics.RubricError as exc:
@@ -129,9 +135,9 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
         return (internal_error(path, exc),)
 
 
-def _results(sheets: list[Sheet], forced, sha256: str) -> Results:
+def _results(sheets: list[Sheet], forced, sha256: str, path: Path) -> Results:
     several = len(sheets) > 1
-    return tuple(replace(evaluate(s, forced)[0], sha256=sha256, several=several) for s in sheets)
+    return tuple(replace(evaluate(s, forced)[0], path=str(path), sha256=sha256, several=several) for s in sheets)
 
 
 def internal_error(path: str | Path, exc: BaseException) -> SheetResult:

@@ -4,9 +4,13 @@ Files 01-05 are the seed sheet (中山市金审工程二期项目) built by test
 planted errors, so a new user sees every kind of finding at once. Files 06-09 are 项目支出绩效自评表 built
 by tests/support/selfevalbook.py: the national layout (财预〔2020〕10号 附1) and a provincial one, each
 once with the errors published county forms show and once scored correctly. File 10 holds three
-projects, one scoring sheet each, after a cover sheet.
+projects, one scoring sheet each, after a cover sheet. File 11 is file 01 saved as an Excel 97-2003
+.xls by LibreOffice (soffice headless), as government offices and WPS still save them.
 """
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
@@ -41,6 +45,16 @@ def main() -> None:
 
     several()
     selfeval()
+    legacy()
+
+
+def legacy() -> None:
+    # 11. sample 01 as a .xls (BIFF8): read through a converted .xlsx, same findings as 01
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "xls",
+                        "--outdir", tmp, str(HERE / "01_金审工程二期_原表.xlsx")], check=True, capture_output=True,
+                       timeout=300)
+        shutil.copy(Path(tmp) / "01_金审工程二期_原表.xls", HERE / "11_金审工程二期_旧版格式.xls")
 
 
 def several() -> None:

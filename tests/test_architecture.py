@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "perfeval"
 # a module's layer: its first dotted component below perfeval (a folder or a top-level module)
 LAYERS = [
     {"__init__", "model", "numbers"},
-    {"catalogue", "phrases", "phrases_help", "rubric", "rubric_selfeval", "files"},
+    {"catalogue", "phrases", "phrases_help", "reasons", "rubric", "rubric_selfeval", "files"},
     {"read"},
     {"text"},
     {"score"},

@@ -46,7 +46,8 @@ def quoted() -> list[str]:
             names |= {inp.name, *inp.aliases, *inp.keywords}
     for path in (rubrics.templates_dir() / "rubrics").glob("selfeval*.toml"):    # the forms' own words
         names |= {s for s in _strings(tomllib.loads(path.read_text(encoding="utf-8"))) if len(s) > 1 and CJK.search(s)}
-    for result in (r for path in sorted(SAMPLES.glob("*.xlsx")) for r in pipeline.check_file(path)):
+    samples = sorted([*SAMPLES.glob("*.xlsx"), *SAMPLES.glob("*.xls")])        # 11 is a .xls
+    for result in (r for path in samples for r in pipeline.check_file(path)):
         path = Path(result.path)
         p = result.project
         names |= {str(path), path.name, path.stem, result.sheet, result.where, result.title, p.unit, p.name, p.code,
@@ -54,7 +55,8 @@ def quoted() -> list[str]:
         for i in result.indicators:
             names |= {i.name, i.level1, i.level2, i.reason}
         names |= {v for f in result.findings for v in (f.entered, f.expected) if isinstance(v, str)}   # 满分
-        names |= set(openpyxl.load_workbook(path, read_only=True).sheetnames)
+        if path.suffix == ".xlsx":
+            names |= set(openpyxl.load_workbook(path, read_only=True).sheetnames)
     return sorted((n for n in names if n), key=len, reverse=True)
 
 

@@ -13,6 +13,9 @@ PLANTED = {
     "01_金审工程二期_原表.xlsx": {
         ("reason-missing", "H9", "绩效指标明确性"), ("total-rounded", "G52", None),
         ("narrative-mismatch", "B55", None), ("input-substituted", "G16", "预算执行率")},
+    "11_金审工程二期_旧版格式.xls": {        # sample 01 saved as .xls by LibreOffice: the same findings
+        ("reason-missing", "H9", "绩效指标明确性"), ("total-rounded", "G52", None),
+        ("narrative-mismatch", "B55", None), ("input-substituted", "G16", "预算执行率")},
     "02_评分错误示例.xlsx": {
         ("score-out-of-range", "G6", "立项依据充分性"), ("score-not-numeric", "G16", "实施规范性"),
         ("score-missing", "G21", "系统上线完成率"), ("total-mismatch", "G36", None), ("grade-mismatch", "G37", None),
@@ -45,6 +48,13 @@ def test_seed_sample_has_no_error():
     result = check_one(SAMPLES / "01_金审工程二期_原表.xlsx")
     assert result.total_recomputed == Decimal("80.86") and result.grade_recomputed == "良"
     assert not [f for f in result.findings if f.severity.value == "error"]
+
+
+def test_the_xls_sample_reads_as_the_xlsx_it_was_saved_from():
+    facts = [[(f.code, f.cell, f.indicator, f.entered, f.expected) for f in check_one(SAMPLES / name).findings]
+             for name in ("01_金审工程二期_原表.xlsx", "11_金审工程二期_旧版格式.xls")]
+    assert facts[0] == facts[1]
+    assert check_one(SAMPLES / "11_金审工程二期_旧版格式.xls").total_recomputed == Decimal("80.86")
 
 
 def test_the_workbook_of_three_projects_gives_three_results_with_their_planted_errors():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
+from perfeval.read.sources import Password
 from perfeval.batch import pool
 from perfeval.catalogue import label, say
 from perfeval.batch.outbox import Outbox
@@ -38,16 +39,17 @@ def exit_code(tally: Tally) -> int:
 def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: str = "text", jobs: int = 1,
           force: bool = False, rubric: str | None = None, lang: str = "zh",
           progress: Progress = lambda results, total: results, warn: Callable[[str], None] = print,
-          verbosity: int = 0, selection: Selection = EVERYTHING) -> int:
+          verbosity: int = 0, selection: Selection = EVERYTHING, password: Password | None = None) -> int:
     """Check every workbook under `paths`, report on `stdout` (`verbosity` -1 quiet, 0, 1 verbose; the
     findings `selection` shows); with `out`, keep annotated copies, summary.xlsx and the ledger there."""
     files = expand(paths, skip=out)
     if out is None:
-        results = (r for rs in progress(pool.run(files, rubric, jobs, lang=lang), len(files)) for r in rs)
+        results = (r for rs in progress(pool.run(files, rubric, jobs, lang=lang, password=password), len(files))
+                   for r in rs)
         return exit_code(formats.write(fmt, results, stdout, lang, verbosity, selection))
     try:
         out.mkdir(parents=True, exist_ok=True)
-        box = Outbox(out, rubric, lang, force)
+        box = Outbox(out, rubric, lang, force, password=password)
     except OSError as exc:
         raise UsageProblem(str(exc)) from None
     with box:
@@ -68,14 +70,14 @@ def check(paths: Iterable[str | Path], out: Path | None, stdout: TextIO, fmt: st
 
 def watch(inbox: Path, outbox: Path, log: Callable[[str], None], once: bool = False, poll: float | None = None,
           settle: float = 2.0, jobs: int = 1, force: bool = False, rubric: str | None = None,
-          lang: str = "zh", selection: Selection = EVERYTHING) -> None:
+          lang: str = "zh", selection: Selection = EVERYTHING, password: Password | None = None) -> None:
     """Check every complete workbook dropped into `inbox`, copies and ledger in `outbox`, until stopped;
     each file's log line counts the findings `selection` shows."""
     from perfeval.batch import watch as watching       # watchdog: imported only by the command that needs it
     inbox_r, outbox_r = inbox.resolve(), outbox.resolve()
     if inbox_r == outbox_r or inbox_r in outbox_r.parents or outbox_r in inbox_r.parents:
         raise UsageProblem(label("watch.nested", lang))
-    with Outbox(outbox, rubric, lang, force, inbox=inbox) as box:
+    with Outbox(outbox, rubric, lang, force, inbox=inbox, password=password) as box:
         def process(paths: list[Path], stopped: Callable[[], bool]) -> None:
             for results, fresh in box.process(paths, jobs, stopped):
                 for r in results if fresh else ():

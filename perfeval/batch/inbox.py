@@ -12,16 +12,19 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfeval.read import sources
 from perfeval.files import walk
 
 
 def zip_opens(path: Path) -> bool:
+    """Is the file whole: a zip whose directory reads, or an OLE2 file (.xls, .et, an encrypted
+    workbook) whose directory reads?"""
     try:
         with zipfile.ZipFile(path) as zf:
             zf.namelist()
         return True
     except (OSError, zipfile.BadZipFile, ValueError):
-        return False
+        return sources.ole_opens(path)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from perfeval.model import Phrase
 
 
 def output_paths(paths: list[Path], out_dir: Path, reserved: tuple[str, ...] = ()) -> list[Path]:
-    """`out_dir/<stem>.checked<ext>` for every input (.xlsm stays .xlsm).
+    """`out_dir/<stem>.checked<ext>` for every input (.xlsm stays .xlsm; a .xls, .xlsb, .ods, .et is
+    read through a converted workbook, and its copy is .xlsx).
 
     Inputs whose copies would share a name (same stem and extension in any case, other folders) are
     told apart by as many of their parent folders as it takes: `<stem> (<folder>).checked.xlsx`. The
@@ -45,11 +46,17 @@ def mirrored_path(path: Path, inbox: Path, out_dir: Path) -> Path:
 
 
 def _name(path: Path, tag: str = "") -> str:
-    return f"{path.stem}{f' ({tag})' if tag else ''}.checked{path.suffix.lower()}"
+    return f"{path.stem}{f' ({tag})' if tag else ''}.checked{_suffix(path)}"
+
+
+def _suffix(path: Path) -> str:
+    return ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
 
 
 def _tags(group: list[Path]) -> dict[Path, str]:
     """The fewest trailing parent folders that tell the paths apart, joined by '-'."""
+    if len({p.suffix.lower() for p in group}) == len(group):       # seed.xls and seed.ods: by their kind
+        return {p: p.suffix.lower().lstrip(".") for p in group}
     longest = max(len(p.parent.parts) for p in group)
     for k in range(1, longest):
         tags = {p: "-".join(p.parent.parts[1:][-k:]) for p in group}

@@ -18,6 +18,7 @@ from perfeval.batch import ledger
 from perfeval.write import summary
 from perfeval.model import Status
 from perfeval.pipeline import Results
+from perfeval.read.sources import Password, awaits_password
 from perfeval.read.workbook import sha256_of
 
 DB_NAME = "perfeval.db"
@@ -26,11 +27,11 @@ STALE = ".perfeval-summary-stale"      # summary.xlsx lags the ledger (a run die
 
 class Outbox:
     def __init__(self, folder: Path, rubric_choice: str | None = None, lang: str = "zh", force: bool = False,
-                 inbox: Path | None = None):
+                 inbox: Path | None = None, password: Password | None = None):
         """`inbox`: the drop folder whose layout the copies mirror (watch); else copies sit side by side."""
         self.folder, self.inbox = Path(folder), inbox
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.rubric_choice, self.lang, self.force = rubric_choice, lang, force
+        self.rubric_choice, self.lang, self.force, self.password = rubric_choice, lang, force, password
         self.key = ledger.rubric_key(rubric_choice)
         self.ledger = ledger.Ledger(self.folder / DB_NAME)
         self.changed = (self.folder / STALE).exists()     # a run died before rewriting summary.xlsx
@@ -69,7 +70,7 @@ class Outbox:
                 known[i] = stored
         todo = [i for i in range(len(paths)) if i not in known]
         fresh = pool.run([paths[i] for i in todo], self.rubric_choice, jobs, [outputs[i] for i in todo],
-                         self.lang, stopped, digests=[digests[i] for i in todo])
+                         self.lang, stopped, digests=[digests[i] for i in todo], password=self.password)
         for i, path in enumerate(paths):
             if i in known:
                 stored = known[i]
@@ -83,8 +84,10 @@ class Outbox:
                 return
             yield results, True
             # final only now that the report took it: a report that fails on a result never leaves a
-            # row that makes every later run fail the same way; an internal error is never final
-            if digests[i] is not None and results[0].status != Status.SKIPPED and not any(r.internal for r in results):
+            # row that makes every later run fail the same way; an internal error is never final, nor
+            # a file that waits for its password (the next run may give it)
+            if digests[i] is not None and results[0].status != Status.SKIPPED and not any(r.internal for r in results) \
+                    and not awaits_password(results[0]):
                 self._record(digests[i], results)
 
     def _record(self, digest: str, results: Results) -> None:

@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 from perfeval import pipeline
 from perfeval.model import SheetResult, Phrase, Status
 from perfeval.pipeline import Results
+from perfeval.read.sources import Password
 from perfeval.read.workbook import Opened
 from perfeval.write import annotate
 
@@ -38,10 +39,11 @@ DEFAULT = Budget()
 
 
 def check_file(path: str | Path, rubric_choice: str | None = None, output: Path | None = None,
-               lang: str = "zh", fast: bool = False, sha256: str | None = None) -> Results:
+               lang: str = "zh", fast: bool = False, sha256: str | None = None,
+               password: Password | None = None) -> Results:
     """pipeline.check_file, plus the annotated copy written to `output` when one is asked for."""
     finish = None if output is None else (lambda opened, results: _annotated(opened, results, output, lang))
-    return pipeline.check_file(path, rubric_choice, fast, finish, sha256)
+    return pipeline.check_file(path, rubric_choice, fast, finish, sha256, password)
 
 
 def _annotated(opened: Opened, results: Results, output: Path, lang: str) -> Results:
@@ -158,13 +160,14 @@ class _Worker:
 def run(paths: list[Path], rubric_choice: str | None = None, jobs: int = 1,
         outputs: list[Path] | None = None, lang: str = "zh",
         stopped: Callable[[], bool] = lambda: False, fast: bool = False,
-        digests: list[str | None] | None = None, budget: Budget = DEFAULT) -> Iterator[Results]:
+        digests: list[str | None] | None = None, budget: Budget = DEFAULT,
+        password: Password | None = None) -> Iterator[Results]:
     """Each file's results (one per scoring sheet) in input order; with jobs > 1 the files are checked in worker processes, a few at a
     time, so memory stays flat however many files there are. When `stopped()` turns true, no new
     file is started and the run ends after the files in hand. `digests`: each file's SHA-256 when the
-    caller has it already."""
+    caller has it already. `password` opens encrypted files (it travels to the workers, never shown)."""
     outputs = outputs or [None] * len(paths)
-    work = [(p, (p, rubric_choice, out, lang, fast, digest))
+    work = [(p, (p, rubric_choice, out, lang, fast, digest, password))
             for p, out, digest in zip(paths, outputs, digests or [None] * len(paths))]
     if jobs <= 1 or len(paths) <= 1:
         for path, args in work:

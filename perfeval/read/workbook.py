@@ -64,7 +64,7 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
     if size == 0:
         raise Unreadable("empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise Unreadable("encrypted")
+        raise Unreadable("ole_here")        # .xls or encrypted: pipeline reads those through sources.prepared
     if not head.startswith(b"PK"):
         raise Unreadable("not_xlsx")
     try:
@@ -133,13 +133,13 @@ class Opened:
     (sheet names, merged ranges) from the package it edits."""
     sheets: list[Sheet]
     original: fidelity.Original | None = None
+    source: Path | None = None          # the package the copy is made from (a converted or decrypted one)
+    notes: tuple[Phrase, ...] = ()      # what was done to read it (sources.Source.notes), for 汇总
 
 
 def read(path: str | Path, sha256: str | None = None) -> Opened:
-    """Read a workbook once (python-calamine where it can serve, else openpyxl: see read_sheets);
-    `sha256` is its digest when the caller already has it (then not computed again)."""
-    path = Path(path)
-    return Opened(read_sheets(path), _original(path, sha256))
+    """Read a workbook once (see read_sheets); `sha256`: its digest when the caller already has it."""
+    return Opened(read_sheets(path), _original(Path(path), sha256), Path(path))
 
 
 def read_sheets(path: str | Path) -> list[Sheet]:

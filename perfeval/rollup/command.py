@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from perfeval import catalogue
+from perfeval.read.sources import Password
 from perfeval.rollup import tables, writers
 
 
 def run(sources: Iterable[str | Path], out: str | Path, html: str | Path | None = None, year: int | None = None,
         jobs: int = 1, rubric: str | None = None, lang: str = "zh",
-        progress: Callable = lambda results, total: results) -> str:
-    result = tables.build(tables.collect(sources, year, rubric, jobs, progress=progress))
+        progress: Callable = lambda results, total: results, password: Password | None = None) -> str:
+    result = tables.build(tables.collect(sources, year, rubric, jobs, progress=progress, password=password))
     writers.WRITERS["xlsx"](result, out, lang)
     if html:
         writers.WRITERS["html"](result, html, lang)

@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
+from perfeval.read.sources import Password
 from perfeval.files import expand
 from perfeval.batch import pool
 from perfeval import rubric as rubrics
@@ -84,8 +85,8 @@ def year_of(title: str | None) -> int | None:
 
 
 def collect(sources: Iterable[str | Path], default_year: int | None = None, rubric: str | None = None,
-            jobs: int = 1, progress: Callable[[Iterator[Results], int], Iterator[Results]] | None = None
-            ) -> Frames:
+            jobs: int = 1, progress: Callable[[Iterator[Results], int], Iterator[Results]] | None = None,
+            password: Password | None = None) -> Frames:
     """Every source as Frames: a ledger (`*.db`) as recorded; folders and files checked on the fast read
     path, each scoring sheet a project. default_year stands for sheets whose title names no year;
     `progress(results, n)` wraps each file's results (the command's progress bar)."""
@@ -95,7 +96,7 @@ def collect(sources: Iterable[str | Path], default_year: int | None = None, rubr
             parts.append(from_ledger(source, default_year))
         else:
             files += expand([source])
-    results = pool.run(files, rubric, jobs, fast=True)
+    results = pool.run(files, rubric, jobs, fast=True, password=password)
     if progress is not None:
         results = progress(results, len(files))
     parts.append(from_results([(r, Path(r.path).stat().st_mtime) for rs in results for r in rs], default_year))

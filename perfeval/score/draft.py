@@ -13,6 +13,7 @@ from pathlib import Path
 from perfeval import rubric as rubrics
 from perfeval.files import write_atomically
 from perfeval.model import Sheet
+from perfeval.read import sources
 from perfeval.read.workbook import Unreadable, read
 from perfeval.score import criteria, textrules
 from perfeval.read.layout import split_level_label
@@ -101,7 +102,8 @@ class DraftProblem(ValueError):
 def write(workbook: Path, sheet: str | None, out: Path) -> str:
     """Draft a rubric from `workbook` into `out` (written atomically); the one line to print."""
     try:
-        sheets = read(workbook).sheets
+        with sources.prepared(Path(workbook)) as source:       # a .xls/.et/.ods: through a converted copy
+            sheets = read(source.path).sheets
     except Unreadable as exc:
         raise DraftProblem(f"{workbook}: {exc}") from None
     found = next((s for s in sheets if s.sheet == sheet), None) if sheet else sheets[0]

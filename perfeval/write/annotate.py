@@ -38,7 +38,7 @@ def write(opened: Opened, results: tuple[SheetResult, ...], path: Path, lang: st
     levels = {(r.sheet, name): (l1, l2) for r in results for name, l1, l2 in r.tree}
     findings, anchors, marks, notes = [], {}, {}, {}
     try:
-        with package.Package(Path(results[0].path)) as pkg:
+        with package.Package(Path(opened.source or results[0].path)) as pkg:
             for result in results:
                 ordered = sorted(result.findings, key=lambda f: f.severity.rank)    # stable: position order kept
                 merged = pkg.merged(result.sheet)
@@ -48,7 +48,8 @@ def write(opened: Opened, results: tuple[SheetResult, ...], path: Path, lang: st
                 anchors.update({(result.sheet, f): a for f, a in here.items()})
             summary = Grid(_free_title(pkg.titles, label("sheet.summary", lang)))
             listing = Grid(_free_title(pkg.titles + [summary.title], label("sheet.findings", lang)))
-            stated = [_copy_note(n, lang) for n in pkg.survey({s: list(m) for s, m in marks.items()})]
+            stated = [say(n, lang) for n in opened.notes]       # converted from .xls, decrypted: said first
+            stated += [_copy_note(n, lang) for n in pkg.survey({s: list(m) for s, m in marks.items()})]
             _findings_sheet(listing, findings, anchors, levels, len(results) > 1, lang)
             _summary_sheet(summary, results, original, stated, lang)
             pkg.save(path, package.Edits(

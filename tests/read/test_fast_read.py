@@ -14,6 +14,7 @@ from perfeval import pipeline
 from perfeval.catalogue import say, working_text
 from perfeval.read import workbook
 from checking import check_one
+from perfeval import pipeline
 
 CASES = {
     "changed": dict(scores={"预算执行率": 1.95, "立项依据充分性": 2}, reasons={"完成及时性": "延期\n两个月"},
@@ -104,8 +105,7 @@ def test_fast_results_equal_full_results(make_sheet, monkeypatch):
 @pytest.mark.parametrize("code, kind, case", [p for p in cases.params() if p.values[1] != "later"])
 def test_every_case_checks_the_same_on_the_fast_path(tmp_path, monkeypatch, code, kind, case):
     """The finding-case tables (tests/cases/*.toml) give the same results read either way."""
-    cases.check_case(tmp_path, case)
-    path = tmp_path / "case.xlsx"
+    path = cases.build_case(tmp_path / "case.xlsx", case)
     check = pipeline.check_file             # every sheet's result: a case may hold several scoring sheets
     assert check(path, case.get("rubric"), fast=True) == openpyxl_read(monkeypatch, check, path, case.get("rubric"))
 
