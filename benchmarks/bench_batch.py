@@ -6,7 +6,8 @@ Generates N workbooks in the seed's layout (the seed's full 扣分理由 and 总
 scores, then prints, side by side in one run: a bare openpyxl load + save of the same files (the
 floor); in-process, the per-file cost of reading, of checking and of the annotated copy alone
 (target <= 0.3x the floor); `check --out` at --jobs 1 as a whole process (target <= 1.0x the floor);
-files/s at --jobs 1 and 2 (target speed-up >= 1.85x); peak RSS of `check --out --jobs 1` for each size
+files/s at --jobs 1 and 2 (target speed-up >= 1.85x); `rollup --jobs 1` against a bare python-calamine
+read of every cell, whole processes side by side (target <= 5x); peak RSS of `check --out --jobs 1` for each size
 in --rss (target: flat). Figures are wall-clock on this machine, as measured.
 """
 from __future__ import annotations
@@ -89,6 +90,39 @@ def run_check(inbox: Path, out: Path, jobs: int) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+CALAMINE_READ = """
+import sys, python_calamine
+from pathlib import Path
+for p in sorted(Path(sys.argv[1]).iterdir()):
+    with python_calamine.CalamineWorkbook.from_path(str(p)) as wb:
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+
+
+def whole_s(command: list[str], repeat: int = 3) -> float:
+    """Best wall seconds of a whole process."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def rollup_ms(inbox: Path, small: Path, scratch: Path, n: int) -> tuple[float, float]:
+    """ms per file beyond start-up, whole processes side by side: a bare python-calamine read of every
+    cell of every sheet, and `perfeval rollup --jobs 1` (the difference between N files and 20)."""
+    out = []
+    for command in ([sys.executable, "-c", CALAMINE_READ], [sys.executable, "-m", "perfeval", "rollup", "--jobs", "1"]):
+        times = []
+        for folder in (inbox, small):
+            extra = [str(folder)] if "rollup" not in command else [str(folder), "--out", str(scratch / "rollup.xlsx")]
+            times.append(whole_s(command + extra))
+        out.append((times[0] - times[1]) * 1000 / (n - 20))
+    return out[0], out[1]
+
+
 def startup_s() -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "perfeval", "--version"], check=True, stdout=subprocess.DEVNULL)
@@ -135,6 +169,9 @@ def main() -> None:
     print(f"ratio to floor                 {per_file / floor:.2f}   (target <= 1.0)")
     print(f"files/s --jobs 1               {args.n / one:.1f}")
     print(f"files/s --jobs 2               {args.n / two:.1f}   speed-up {one / two:.2f}x (target >= 1.85x)")
+    calamine, rollup = rollup_ms(inbox, subset(20), work, args.n)
+    print(f"bare python-calamine read        {calamine:.2f} ms/file (whole process, beyond start-up)")
+    print(f"rollup --jobs 1                  {rollup:.2f} ms/file   {rollup / calamine:.1f}x calamine (target <= 5)")
     for n in args.rss:
         elapsed, rss = run_check(subset(n), work / f"out-rss-{n}", 1)
         print(f"peak RSS, {n:5} files, --jobs 1  {rss / 1024:.0f} MiB  ({elapsed:.0f} s)")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from perfeval.read import formulas
-from perfeval.read.workbook import read
+from perfeval.read.workbook import MAX_DEPTH, read
 from seedbook import Changes, build
 from workbooks import edit_workbook
 from checking import check_one
@@ -67,3 +67,27 @@ def test_shallow_parentheses_still_evaluate():
 def test_evaluate_refuses_past_its_nesting_budget(text):
     with pytest.raises(formulas.Budget):
         formulas.evaluate(text, lambda s, r: None)
+
+
+def test_a_chain_past_the_budget_is_walked_once(tmp_path, monkeypatch):
+    """Twenty score cells refer to one chain of 300 formulas (deeper than the budget): the chain fails
+    once, and every formula that refers to it fails without walking it again - each formula cell is
+    evaluated at most once, whatever happens."""
+    path = build(tmp_path / "shared-chain.xlsx", Changes())
+    score_cells = [r.score.cell for r in read(path).sheets[0].rows][:20]
+    chain = {f"Z{k}": f"=Z{k + 1}+0" for k in range(1, 301)}
+    chain["Z301"] = 1
+    edit_workbook(path, {**chain, **{cell: f"=Z1+{i}" for i, cell in enumerate(score_cells)}})
+    evaluated: list[str] = []
+    real = formulas.evaluate
+
+    def counted(text, resolve):
+        evaluated.append(text)
+        return real(text, resolve)
+    monkeypatch.setattr(formulas, "evaluate", counted)
+    result = check_one(path)
+    assert result.status == "flagged", result.error
+    assert evaluated and max(evaluated.count(t) for t in set(evaluated)) == 1
+    assert len([t for t in evaluated if t in chain.values()]) <= MAX_DEPTH, "the chain is walked once, to the budget"
+    flagged = {f.cell for f in result.findings if f.code == "score-not-numeric"}
+    assert set(score_cells) <= flagged, "each score past the budget is a finding"

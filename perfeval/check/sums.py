@@ -20,8 +20,9 @@ def texts(rc: Recomputation) -> list[tuple[str | None, Text]]:
 
 
 def check_sums(rc: Recomputation) -> Iterator[Finding]:
+    read = {(p.cell, p.text): p for p in rc.evidence.passages} if rc.evidence else {}   # each text read once
     for indicator, text in texts(rc):
-        for s in statements(text.value):
+        for s in statements(read.get((text.cell, text.value)) or text.value):
             if s.partial or s.holds:
                 continue
             parts = " + ".join(fmt(p.value, 4) for p in s.parts)

@@ -8,17 +8,21 @@ import hashlib
 import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 import openpyxl
 import python_calamine
 from defusedxml import DefusedXmlException
 from openpyxl.cell.rich_text import CellRichText
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.merge import MergedCellRange
 
+from perfeval.read import cached
 from perfeval.read import fidelity
 from perfeval.read import formulas
 from perfeval.read import limits
@@ -84,11 +88,13 @@ def preflight(path: Path, scan_formulas: bool = False) -> bool:
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
-    """The formula workbook keeps what an annotated copy must carry over: VBA, external links, rich text."""
+    """The workbook as openpyxl reads it, for values and formulas only: nothing is saved from it (the
+    annotated copy edits the original package)."""
     keep_vba = path.suffix.lower() == ".xlsm"
     try:
-        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=not data_only,
-                                      rich_text=not data_only)
+        with _merged_ranges_unstyled():
+            return openpyxl.load_workbook(path, data_only=data_only, keep_vba=keep_vba, keep_links=not data_only,
+                                          rich_text=not data_only)
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
@@ -98,6 +104,18 @@ def open_workbook(path: Path, data_only: bool = False) -> Workbook:
             raise Unreadable(ENTITIES) from None     # DTD or entities deeper than preflight looked
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:120]     # one line, whatever openpyxl said
         raise Unreadable("damaged", detail=detail) from None
+
+
+@contextmanager
+def _merged_ranges_unstyled() -> Iterator[None]:
+    """While loading, merged ranges get no borders (MergedCellRange.format: three quarters of loading a
+    seed-sized sheet); their covered cells are still empty MergedCells."""
+    format_range = MergedCellRange.format
+    MergedCellRange.format = lambda self: None
+    try:
+        yield
+    finally:
+        MergedCellRange.format = format_range
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -110,38 +128,44 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 @dataclass
 class Opened:
-    """What reading one file yields: every scoring sheet for the checks (workbook order), the workbook
-    and the facts of the original file (digest, package inventory, load warnings) for the annotator."""
+    """What reading one file yields: every scoring sheet for the checks (workbook order) and the facts
+    of the original file (digest, package inventory) for the annotator, which reads what else it needs
+    (sheet names, merged ranges) from the package it edits."""
     sheets: list[Sheet]
-    workbook: Workbook
     original: fidelity.Original | None = None
     source: Path | None = None          # the package the copy is made from (a converted or decrypted one)
     notes: tuple[Phrase, ...] = ()      # what was done to read it (sources.Source.notes), for 汇总
 
 
 def read(path: str | Path, sha256: str | None = None) -> Opened:
-    """Open a workbook; `sha256` is its digest when the caller already has it (then not computed again)."""
-    path = Path(path)
-    preflight(path)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        wb = open_workbook(path)
-    sheets = _locate(path, _Grids(wb, path))
-    return Opened(sheets, wb, _original(path, tuple(str(w.message) for w in caught), sha256), path)
+    """Read a workbook once (see read_sheets); `sha256`: its digest when the caller already has it."""
+    return Opened(read_sheets(path), _original(Path(path), sha256), Path(path))
 
 
 def read_sheets(path: str | Path) -> list[Sheet]:
-    """The Sheets alone, for reports that write no annotated copy: read with python-calamine (cached
-    values, no openpyxl load) where it can serve, else with openpyxl as `read` does - when a formula has
-    no cached value, or calamine fails or finds no table."""
+    """The Sheets: read with python-calamine (cached values, no openpyxl load) where it can serve, else
+    with openpyxl - when a formula has no cached value (it is evaluated), or calamine fails or finds no
+    table."""
     path = Path(path)
-    if not preflight(path, scan_formulas=True):
-        try:
-            with python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
-                return _locate(path, _CalamineGrids(wb, path))
-        except Exception:   # Unreadable, or anything calamine raises: openpyxl has the last word
-            pass
-    return read(path).sheets
+    uncached = preflight(path, scan_formulas=True)
+    return (None if uncached else _calamine_sheets(path)) or read_openpyxl(path)
+
+
+def _calamine_sheets(path: Path) -> list[Sheet] | None:
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
+            return _locate(path, _CalamineGrids(wb, path))
+    except Exception:   # Unreadable, or anything calamine raises: openpyxl has the last word
+        return None
+
+
+def read_openpyxl(path: Path) -> list[Sheet]:
+    """The Sheets read with openpyxl, formulas evaluated (after preflight): where calamine cannot serve,
+    and what the tests hold the calamine read to."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")         # what openpyxl does not model is the annotator's business
+        wb = open_workbook(path)
+    return _locate(path, _Grids(wb, path))
 
 
 def _locate(path: Path, grids: _Grids) -> list[Sheet]:
@@ -170,9 +194,9 @@ def sha256_of(path: str | Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _original(path: Path, load_warnings: tuple[str, ...], sha256: str | None) -> fidelity.Original:
+def _original(path: Path, sha256: str | None) -> fidelity.Original:
     with zipfile.ZipFile(path) as zf:
-        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf, fidelity.DROPPED), load_warnings)
+        return fidelity.Original(sha256 or sha256_of(path), fidelity.inventory(zf, fidelity.DROPPED))
 
 
 # ---- cell values ---------------------------------------------------------------------------------
@@ -200,9 +224,10 @@ class _Grids:
     def __init__(self, wb: Workbook, path: Path):
         self.wb, self.path = wb, path
         self._grids: dict[str, list[tuple]] = {}
-        self._cached: Workbook | None = None
-        self._evaluating: list[tuple[str, str]] = []          # the formula cells being evaluated, outermost first
-        self._memo: dict[tuple[str, str], object] = {}        # each formula cell evaluated once
+        self._cached: cached.CachedValues | None = None      # read when a formula is not evaluated
+        self._evaluating: list[tuple[str, int, int]] = []     # the formula cells being evaluated, outermost first
+        self._memo: dict[tuple[str, int, int], object] = {}   # each formula cell evaluated once
+        self._failed: set[tuple[str, int, int]] = set()        # ... or failed once (past a budget)
         self._work = 0                                        # cells looked up by formulas, this workbook
 
     @property
@@ -240,10 +265,15 @@ class _Grids:
         return raw
 
     def _formula(self, title: str, row: int, col: int, text: str) -> object:
-        """Evaluated once per cell. Past the depth (MAX_DEPTH formulas inside one another) or work
-        (MAX_WORK cells looked up) budget, the outermost formula is not evaluated: its cached value
-        stands, or, with none, the formula text itself (a score that is text: score-not-numeric)."""
-        key = (title, f"{get_column_letter(col)}{row}")
+        """Evaluated at most once per cell, whatever happens. Past the depth (MAX_DEPTH) or work (MAX_WORK)
+        budget, each formula of the chain is remembered as failed, and so fails any formula that refers
+        to one, without walking the chain again. A failed cell read for itself keeps its cached value,
+        or, with none, stands as its formula text (score-not-numeric)."""
+        key = (title, row, col)
+        if key in self._failed:
+            if self._evaluating:
+                raise formulas.Budget("refers to a formula past the budget")
+            return self._over_budget(title, row, col, text)
         if key in self._memo:
             return self._memo[key]
         if key in self._evaluating:
@@ -253,14 +283,11 @@ class _Grids:
         self._evaluating.append(key)
         try:
             value = formulas.evaluate(text, lambda sheet, ref: self._ref(sheet or title, ref))
-        except formulas.Budget:
+        except (formulas.Budget, RecursionError) as exc:     # RecursionError: a backstop, the budgets keep well below it
+            self._failed.add(key)
             if len(self._evaluating) > 1:
-                raise                                        # up to the outermost formula
-            value = self._over_budget(title, row, col, text)
-        except RecursionError:                               # a backstop: the budgets keep well below it
-            if len(self._evaluating) > 1:
-                raise formulas.Budget("recursion") from None
-            value = self._over_budget(title, row, col, text)
+                raise formulas.Budget(str(exc)) from None    # up to the outermost formula
+            return self._over_budget(title, row, col, text)
         except (formulas.Unsupported, ArithmeticError, ValueError):
             value = self._cached_value(title, row, col)
         finally:
@@ -283,9 +310,8 @@ class _Grids:
 
     def _cached_value(self, title: str, row: int, col: int) -> object:
         if self._cached is None:
-            self._cached = open_workbook(self.path, data_only=True)
-        value = self._cached[title].cell(row=row, column=col).value
-        return value if isinstance(value, (str, int, float, bool)) else None
+            self._cached = cached.CachedValues(self.path, lambda: open_workbook(self.path, data_only=True))
+        return self._cached.value(title, row, col)
 
     def text(self, title: str, row: int, col: int) -> str:
         value = self.value(title, row, col)

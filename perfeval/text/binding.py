@@ -82,22 +82,21 @@ def _bind_one(passage: Passage, norm: str, f: TextFigure, inputs: list[Input]) -
     clause = norm[cs:ce]
     eligible = [inp for inp in inputs if not any(word in clause for word in inp.exclude)]
     others = [g for g in passage.figures if g is not f and cs <= g.start < ce]
+    found = [(inp, word, cs + at) for inp in eligible for word in inp.keywords for at in _occurrences(clause, word)]
     for side in ("before", "after"):
         best: list[tuple[int, int, Input, int]] = []       # (gap, -len(keyword), input, position)
-        for inp in eligible:
-            for word in inp.keywords:
-                for m in re.finditer(re.escape(word), norm[cs:ce]):
-                    p, q = cs + m.start(), cs + m.end()
-                    if side == "before" and q <= f.start:
-                        gap, pattern = (q, f.start), _GAP_BEFORE
-                    elif side == "after" and p >= f.end:
-                        gap, pattern = (f.end, p), _GAP_AFTER
-                    else:
-                        continue
-                    if any(gap[0] < g.end and g.start < gap[1] for g in others) \
-                            or not pattern.fullmatch(norm[gap[0]:gap[1]]):
-                        continue
-                    best.append((gap[1] - gap[0], -len(word), inp, p))
+        for inp, word, p in found:
+            q = p + len(word)
+            if side == "before" and q <= f.start:
+                gap, pattern = (q, f.start), _GAP_BEFORE
+            elif side == "after" and p >= f.end:
+                gap, pattern = (f.end, p), _GAP_AFTER
+            else:
+                continue
+            if any(gap[0] < g.end and g.start < gap[1] for g in others) \
+                    or not pattern.fullmatch(norm[gap[0]:gap[1]]):
+                continue
+            best.append((gap[1] - gap[0], -len(word), inp, p))
         if not best:
             continue
         best.sort(key=lambda b: (b[0], b[1]))
@@ -110,6 +109,15 @@ def _bind_one(passage: Passage, norm: str, f: TextFigure, inputs: list[Input]) -
             return None
         return Bound(inp.name, f, passage, norm[p:q], passage.text[min(p, f.start):max(q, f.end)])
     return None
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where `word` stands in `text`, left to right, without overlaps (as re.finditer finds a literal)."""
+    out, at = [], text.find(word)
+    while at >= 0 and word:
+        out.append(at)
+        at = text.find(word, at + len(word))
+    return out
 
 
 def _only_filler(norm: str, start: int, end: int, others: list[TextFigure], inp: Input) -> bool:

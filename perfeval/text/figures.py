@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from perfeval.read.words import sheet_words
 
@@ -125,10 +126,23 @@ class Passage:
         return f"{self.cell} {self.label}"
 
     def clause(self, pos: int) -> tuple[int, int]:
-        return _bounds(self.text, pos, _CLAUSE_END, self.figures)
+        return _bounds(self._clause_stops, pos, len(self.text))
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return _bounds(self.text, pos, _SENTENCE_END, self.figures)
+        return _bounds(self._sentence_stops, pos, len(self.text))
+
+    # where clauses and sentences end, found once per passage (they are asked for every figure)
+    @cached_property
+    def _inside(self) -> frozenset[int]:
+        return frozenset(i for f in self.figures for i in range(f.start, f.end))
+
+    @cached_property
+    def _clause_stops(self) -> list[int]:
+        return _stops(self.text, _CLAUSE_END, self._inside)
+
+    @cached_property
+    def _sentence_stops(self) -> list[int]:
+        return _stops(self.text, _SENTENCE_END, self._inside)
 
 
 def normalize(text: str) -> str:
@@ -162,16 +176,20 @@ def _number(text: str) -> tuple[Decimal, Decimal]:
     return value, Decimal(1).scaleb(-places)
 
 
-def _bounds(text: str, pos: int, ends: str, figures: tuple[TextFigure, ...]) -> tuple[int, int]:
-    """The stretch around pos between two delimiters, ignoring delimiters inside figures (1,234)."""
-    inside = {i for f in figures for i in range(f.start, f.end)}
-    start = pos
-    while start > 0 and not (text[start - 1] in ends and start - 1 not in inside):
-        start -= 1
-    end = pos
-    while end < len(text) and not (text[end] in ends and end not in inside):
-        end += 1
-    return start, end
+def _stops(text: str, ends: str, inside: frozenset[int] = frozenset()) -> list[int]:
+    """Positions of the delimiters `ends` in text, in order, but for those inside figures (1,234)."""
+    return [m.start() for m in _delimiters(ends).finditer(text) if m.start() not in inside]
+
+
+@lru_cache(maxsize=4)
+def _delimiters(ends: str) -> re.Pattern:
+    return re.compile("[" + re.escape(ends) + "]")
+
+
+def _bounds(stops: list[int], pos: int, length: int) -> tuple[int, int]:
+    """The stretch around pos between two delimiters (their positions: `stops`, from _stops)."""
+    k = bisect_left(stops, pos)
+    return (stops[k - 1] + 1 if k else 0), (stops[k] if k < len(stops) else length)
 
 
 def extract(text: str, sheet: str = "", cell: str = "", label: str = "") -> Passage:
@@ -216,7 +234,8 @@ def extract(text: str, sheet: str = "", cell: str = "", label: str = "") -> Pass
         add(m, "grade", sheet_words().grade_of[m["g"]], span=m.span("g"))
 
     found.sort(key=lambda f: f["start"])
-    figures = [_qualify(norm, found, i) for i in range(len(found))]
+    sentences = _stops(norm, _SENTENCE_END)
+    figures = [_qualify(norm, found, i, sentences) for i in range(len(found))]
     figures = [f for f in figures if f.value is not None]
     packages = {}
     for m in PACKAGE.finditer(norm):
@@ -254,7 +273,7 @@ def _duration(m: re.Match, add) -> None:
     add(m, "duration", value, months, vague=bool(m["more"]) or unit == "个多月" or "工作日" in unit)
 
 
-def _qualify(norm: str, found: list[dict], i: int) -> TextFigure:
+def _qualify(norm: str, found: list[dict], i: int, sentences: list[int]) -> TextFigure:
     """Hedges (约), bounds (超过, 以上), changes (增加) and ranges (3-5个) around a figure."""
     f = found[i]
     s, e = f["start"], f["end"]
@@ -270,7 +289,7 @@ def _qualify(norm: str, found: list[dict], i: int) -> TextFigure:
         vague = True                                # 以内 bounds an amount, but 90天内 is a contracted term
     if f["kind"] not in ("date", "grade") and (_in_range(norm, found, i) or _BARE_RANGE.search(norm[:s])):
         vague = True
-    sentence_start = _bounds(norm, f["start"], _SENTENCE_END, ())[0]
+    sentence_start = _bounds(sentences, f["start"], len(norm))[0]
     if "分别" in norm[sentence_start:f["start"]]:
         vague = True                                # 分别为 A、B: which is which is not ours to guess
     return TextFigure(f["kind"], f["value"], s, e, norm[s:e], f["ulp"], approx, vague)

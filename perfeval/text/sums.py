@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from perfeval.text.figures import TextFigure, extract, normalize
+from perfeval.text.figures import Passage, TextFigure, extract, normalize
 
 _MARKER = re.compile(r"其中[:：]?|包括[:：]?|分别为|分别是")
 _TOTAL_WORD = re.compile(r"(?:共计|合计|总计|总额|累计|共|总)")
@@ -48,9 +48,11 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(text)
 
 
-def statements(text: str) -> list[Statement]:
-    norm = normalize(text or "")
-    amounts = [f for f in extract(text or "").figures if f.kind == "amount"]
+def statements(text: str | Passage) -> list[Statement]:
+    """The statements of a text, or of a Passage already read from it (its figures are not read again)."""
+    passage = text if isinstance(text, Passage) else extract(text or "")
+    norm = normalize(passage.text)
+    amounts = [f for f in passage.figures if f.kind == "amount"]
     out = []
     for m in _MARKER.finditer(norm):
         start, end = _sentence(norm, m.start())

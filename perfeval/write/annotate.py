@@ -37,19 +37,17 @@ def write(opened: Opened, results: tuple[SheetResult, ...], path: Path, lang: st
     original = opened.original or fidelity.Original("")
     levels = {(r.sheet, name): (l1, l2) for r in results for name, l1, l2 in r.tree}
     findings, anchors, marks, notes = [], {}, {}, {}
-    for result in results:
-        ordered = sorted(result.findings, key=lambda f: f.severity.rank)    # stable: position order kept
-        ws = opened.workbook[result.sheet]
-        merged = [(m.min_row, m.max_row, m.min_col, m.max_col, m.start_cell.coordinate) for m in ws.merged_cells.ranges]
-        here = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in ordered}
-        marks[result.sheet], notes[result.sheet] = _mark(ordered, here, lang)
-        findings += [(result.sheet, f) for f in ordered]
-        anchors.update({(result.sheet, f): a for f, a in here.items()})
-    taken = opened.workbook.sheetnames
-    summary = Grid(_free_title(taken, label("sheet.summary", lang)))
-    listing = Grid(_free_title(taken + [summary.title], label("sheet.findings", lang)))
     try:
         with package.Package(Path(opened.source or results[0].path)) as pkg:
+            for result in results:
+                ordered = sorted(result.findings, key=lambda f: f.severity.rank)    # stable: position order kept
+                merged = pkg.merged(result.sheet)
+                here = {f: _anchor(merged, f.cell) if f.cell and f.sheet == result.sheet else None for f in ordered}
+                marks[result.sheet], notes[result.sheet] = _mark(ordered, here, lang)
+                findings += [(result.sheet, f) for f in ordered]
+                anchors.update({(result.sheet, f): a for f, a in here.items()})
+            summary = Grid(_free_title(pkg.titles, label("sheet.summary", lang)))
+            listing = Grid(_free_title(pkg.titles + [summary.title], label("sheet.findings", lang)))
             stated = [say(n, lang) for n in opened.notes]       # converted from .xls, decrypted: said first
             stated += [_copy_note(n, lang) for n in pkg.survey({s: list(m) for s, m in marks.items()})]
             _findings_sheet(listing, findings, anchors, levels, len(results) > 1, lang)

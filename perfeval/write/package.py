@@ -31,7 +31,7 @@ from perfeval.write.cells import Grid
 from perfeval.write.styles import Styles
 from perfeval.write.xmlparts import (MAIN, REL, STRICT, THREADED, TYPE, ContentTypes, Rels, free_name, parse,
                                      q, rels_name, serialize)
-from openpyxl.utils.cell import coordinate_to_tuple, quote_sheetname
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, quote_sheetname, range_boundaries
 
 
 
@@ -126,6 +126,28 @@ class Package:
             if rel is not None:
                 self.sheets.append(_Sheet(el.get("name"), self.wb_rels.part(rel), rel.type.rsplit("/", 1)[-1]))
 
+    @property
+    def titles(self) -> list[str]:
+        """Every sheet's name, in workbook order."""
+        return [s.title for s in self.sheets]
+
+    def merged(self, title: str) -> list[tuple[int, int, int, int, str]]:
+        """(min_row, max_row, min_col, max_col, top-left cell) of every merged range of a worksheet, as
+        its XML declares them (a ref that is no range is passed over)."""
+        try:
+            tree = self._tree(self._sheet(title).part)
+        except (etree.XMLSyntaxError, StopIteration, TypeError, ValueError) as exc:
+            raise Refused("copy.damaged", f"{title}: {exc}"[:120]) from None
+        out = []
+        for el in tree.iter(q("mergeCell")):
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(el.get("ref") or "")
+            except (TypeError, ValueError):
+                continue
+            if None not in (min_col, min_row, max_col, max_row):
+                out.append((min_row, max_row, min_col, max_col, f"{get_column_letter(min_col)}{min_row}"))
+        return out
+
     # ---- parts of a sheet ----------------------------------------------------------------------
 
     def _sheet(self, title: str) -> _Sheet:
@@ -164,6 +186,12 @@ class Package:
 
     def survey(self, flagged: dict[str, list[str]]) -> list[Note]:
         """What this copy cannot do as for a plain workbook, for flagged {sheet: [cells]}."""
+        try:
+            return self._survey(flagged)
+        except etree.XMLSyntaxError as exc:
+            raise Refused("copy.damaged", str(exc)[:120]) from None
+
+    def _survey(self, flagged: dict[str, list[str]]) -> list[Note]:
         notes = []
         if any(n.startswith("_xmlsignatures/") for n in self.names):
             notes.append(Note("copy.signature"))
@@ -184,6 +212,14 @@ class Package:
     # ---- the copy ------------------------------------------------------------------------------
 
     def save(self, path: Path, edits: Edits) -> None:
+        """Write the copy; a part the copy must change that is not well-formed XML refuses it (the
+        reader may have had no need of that part: python-calamine reads values past damaged styles)."""
+        try:
+            self._save(path, edits)
+        except etree.XMLSyntaxError as exc:
+            raise Refused("copy.damaged", str(exc)[:120]) from None
+
+    def _save(self, path: Path, edits: Edits) -> None:
         self.types = ContentTypes(self.read("[Content_Types].xml"))
         self.taken = {i.filename for i in self.infos}
         styles = self.styles()
