@@ -179,12 +179,13 @@ class Ledger:
                 self.db.executescript(MIGRATIONS[number])
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
 
-    def done(self, sha256: str, key: str, version: str = __version__) -> tuple[SheetResult, ...] | None:
+    def done(self, sha256: str, key: str, version: str = __version__,
+             path: str | None = None) -> tuple[SheetResult, ...] | None:
         """The latest check of this content under this tool version and rubric key (one result per
-        scoring sheet), if any."""
+        scoring sheet), if any; that of `path` first, when the same content sits under several names."""
         row = self.db.execute(
             "SELECT file_check FROM checks WHERE sha256 = ? AND tool_version = ? AND rubric_key = ? "
-            "ORDER BY id DESC LIMIT 1", (sha256, version, key)).fetchone()
+            "ORDER BY path = ? DESC, id DESC LIMIT 1", (sha256, version, key, path)).fetchone()
         if row is None:
             return None
         rows = self.db.execute("SELECT * FROM checks WHERE file_check = ? ORDER BY id", (row[0],)).fetchall()

@@ -62,7 +62,7 @@ class Outbox:
         for i, path in enumerate(paths):
             digest = None if skip_reason(path) else _digest(path)      # never opens a FIFO
             digests.append(digest)
-            stored = self.ledger.done(digest, self.key) if digest and not self.force else None
+            stored = self.ledger.done(digest, self.key, path=str(path)) if digest and not self.force else None
             if stored is not None and stored[0].status in (Status.OK, Status.FLAGGED) and not (
                     stored[0].output and Path(stored[0].output).exists()):
                 stored = None                        # its copy failed or was deleted: make it again

@@ -51,3 +51,19 @@ def test_schema_version_and_refusal_of_newer(tmp_path):
 def test_rubric_key_changes_with_choice():
     assert ledger.rubric_key(None) == ledger.rubric_key(None)
     assert ledger.rubric_key(None) != ledger.rubric_key("egov-2019")
+
+
+def test_the_same_content_under_two_names_is_known_under_each(make_sheet, tmp_path):
+    """Two files of identical content, each recorded: each is found under its own name (a rerun of
+    the folder records nothing again, whichever was recorded last)."""
+    from perfeval.batch.outbox import Outbox
+    inbox = tmp_path / "in"
+    first = make_sheet("in/a.xlsx")
+    (inbox / "b.xlsx").write_bytes(first.read_bytes())
+    with Outbox(tmp_path / "out") as box:
+        assert [fresh for _, fresh in box.process(sorted(inbox.iterdir()))] == [True, True]
+    with Outbox(tmp_path / "out") as box:
+        again = list(box.process(sorted(inbox.iterdir())))
+        assert [fresh for _, fresh in again] == [False, False]
+        assert [rs[0].path for rs, _ in again] == [str(inbox / "a.xlsx"), str(inbox / "b.xlsx")]
+        assert box.ledger.db.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 2
