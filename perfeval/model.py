@@ -317,6 +317,11 @@ class GroupResult:
     recomputed: Decimal | None
 
 
+def place_of(path: str, sheet: str | None, several: bool) -> str:
+    """A scoring sheet as reports name it: `path`, or `path[sheet]` beside other scoring sheets."""
+    return f"{path}[{sheet}]" if several else path
+
+
 @dataclass(frozen=True)
 class SheetResult:
     path: str
@@ -346,7 +351,7 @@ class SheetResult:
     @property
     def where(self) -> str:
         """How reports name it: `path`, or `path[sheet]` when its workbook holds several scoring sheets."""
-        return f"{self.path}[{self.sheet}]" if self.several else self.path
+        return place_of(self.path, self.sheet, self.several)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))     # "ok" read back from the ledger

@@ -28,7 +28,7 @@ from perfeval.batch import pool
 from perfeval import rubric as rubrics
 from perfeval import rubric_selfeval
 from perfeval.batch.ledger import Ledger
-from perfeval.model import Bands, SheetResult, Phrase, Severity, Status
+from perfeval.model import Bands, SheetResult, Phrase, Severity, Status, place_of
 from perfeval.pipeline import Results
 from perfeval.numbers import from_float, normalize_text, round_half_up
 from perfeval.rollup.grades import NO_GRADE, band_grades, grade_order
@@ -133,7 +133,7 @@ def from_ledger(path: Path, default_year: int | None = None) -> Frames:
     checks = [c for c in rows.checks if c.status != Status.SKIPPED]
     keys = {c.id: k for k, c in enumerate(checks)}
     sheets = Counter(c.path for c in checks)         # a workbook of several scoring sheets: path[sheet]
-    files = [(keys[c.id], f"{c.path}[{c.sheet}]" if sheets[c.path] > 1 else c.path, c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
+    files = [(keys[c.id], place_of(c.path, c.sheet, sheets[c.path] > 1), c.status, c.error, year_of(c.title) or default_year, c.checked_at.timestamp(),
               c.rubric, c.project.unit, c.project.code, c.project.name, c.project.budget, c.total_entered,
               c.total_recomputed, c.grade_entered, c.grade_recomputed,
               *rows.counts.get(c.id, (0, 0, 0)), c.execution_rate, c.path) for c in checks]
