@@ -126,11 +126,11 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
             results = _results(opened.sheets, forced, opened.original.sha256, path)
             return finish(opened, results) if finish is not None else results
     except Unreadable as exc:
-        return (SheetResult(str(path), Status.UNREADABLE, error=exc.reason),)
+        return unreadable(path, exc.reason)
     except rubrics.RubricError as exc:
-        return (SheetResult(str(path), Status.UNREADABLE, error=str(exc)),)
+        return unreadable(path, str(exc))
     except MemoryError:
-        return (SheetResult(str(path), Status.UNREADABLE, error=Phrase("reason.memory")),)
+        return unreadable(path, Phrase("reason.memory"))
     except Exception as exc:  # the promise: a clear reason, never a traceback
         return (internal_error(path, exc),)
 
@@ -138,6 +138,11 @@ def check_file(path: str | Path, rubric_choice: str | None = None, fast: bool = 
 def _results(sheets: list[Sheet], forced, sha256: str, path: Path) -> Results:
     several = len(sheets) > 1
     return tuple(replace(evaluate(s, forced)[0], path=str(path), sha256=sha256, several=several) for s in sheets)
+
+
+def unreadable(path: str | Path, reason: object) -> Results:
+    """The one result of a file that gave none: why it could not be read."""
+    return (SheetResult(str(path), Status.UNREADABLE, error=reason),)
 
 
 def internal_error(path: str | Path, exc: BaseException) -> SheetResult:

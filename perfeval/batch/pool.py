@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from perfeval import pipeline
-from perfeval.model import SheetResult, Phrase, Status
-from perfeval.pipeline import Results
+from perfeval.model import Phrase
+from perfeval.pipeline import Results, unreadable
 from perfeval.read.sources import Password
 from perfeval.read.workbook import Opened
 from perfeval.write import annotate
@@ -57,10 +57,6 @@ def _annotated(opened: Opened, results: Results, output: Path, lang: str) -> Res
     else:
         return tuple(replace(r, output=str(output), output_notes=tuple(notes)) for r in results)
     return tuple(replace(r, output_error=failed) for r in results)
-
-
-def unreadable(path: Path, reason: Phrase) -> Results:
-    return (SheetResult(str(path), Status.UNREADABLE, error=reason),)
 
 
 def overtime(path: Path, budget: Budget) -> Results:
