@@ -58,13 +58,9 @@ def drawings(path: Path) -> Path:
     return path
 
 
-def settings(path: Path) -> Path:
-    """Data validation, conditional formatting over the flagged cell, defined names, print area and
-    titles, hyperlinks (web and in-workbook), comments (one on a flagged cell), a hidden second sheet
-    that is the selected tab, workbook structure protection."""
-    build(path, FLAWED)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["评分表"]
+def sheet_settings(ws) -> None:
+    """What a real scoring sheet carries besides values: data validation and a conditional format on
+    the score column, print titles and area, frozen panes."""
     dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="10")
     dv.add("G6:G51")
     ws.add_data_validation(dv)
@@ -73,6 +69,16 @@ def settings(path: Path) -> Path:
     ws.print_title_rows = "3:5"
     ws.print_area = "A1:H60"
     ws.freeze_panes = "C6"
+
+
+def settings(path: Path) -> Path:
+    """Data validation, conditional formatting over the flagged cell, defined names, print area and
+    titles, hyperlinks (web and in-workbook), comments (one on a flagged cell), a hidden second sheet
+    that is the selected tab, workbook structure protection."""
+    build(path, FLAWED)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["评分表"]
+    sheet_settings(ws)
     ws["J3"] = "政策依据"
     ws["J3"].hyperlink = "http://www.mof.gov.cn/"
     ws["J4"] = "附表"

@@ -18,13 +18,11 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.workbook.defined_name import DefinedName
 
 import xlsx_parts
+from corpus import sheet_settings
 from conftest import CLEAN
 from perfeval import __version__
 from perfeval.batch.names import output_paths
@@ -67,14 +65,7 @@ def enrich(path: Path) -> Path:
     print titles and area, frozen panes, a defined name, rich text, comments, a second sheet."""
     wb = openpyxl.load_workbook(path, rich_text=True)
     ws = wb["评分表"]
-    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="10")
-    dv.add("G6:G51")
-    ws.add_data_validation(dv)
-    ws.conditional_formatting.add("G6:G51", CellIsRule(operator="lessThan", formula=["1"],
-                                                       fill=PatternFill("solid", fgColor="DDDDDD")))
-    ws.print_title_rows = "3:5"
-    ws.print_area = "A1:H60"
-    ws.freeze_panes = "C6"
+    sheet_settings(ws)
     ws.page_setup.fitToWidth = 1
     ws.page_margins.left = 0.3
     ws["B56"] = CellRichText(["(一) ", TextBlock(InlineFont(b=True, color="FF0000"), "自评工作"), "有待加强。"])
